@@ -18,6 +18,14 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const appMethods = {
   'app.info': defineMethod('Version, platform and data directory of the host', z.object({}).strict(), AppInfo),
+  /** Persisted "safe mode" (GPU off) switch; takes effect at the next start. */
+  'app.setSafeMode': defineMethod(
+    'Turn safe mode (no GPU acceleration) on or off; applies after restart',
+    z.object({ enabled: z.boolean() }).strict(),
+    z.object({ safeMode: z.boolean(), restartRequired: z.boolean() }),
+  ),
+  /** Renderer's answer to app.willQuit: pending writes are flushed, the shell may quit now. */
+  'app.flushed': defineMethod('Renderer finished flushing after app.willQuit', z.object({}).strict(), z.object({})),
 };
 
 export const appEvents = {
