@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages TeachPoint's tools and tests use (idempotent; needs root or sudo).
+#   chromium        renderer tests, Playwright e2e, `npm start` without Electron (never a downloaded browser)
+#   fonts-noto-cjk  Chinese glyphs in headless Chromium, screenshots and sample PDFs
+#   espeak-ng, sox  Mandarin narration for the sample packs
+#   zip, unzip      the pack-build benchmark baseline and zip interoperability tests
+set -euo pipefail
+PACKAGES=(chromium fonts-noto-cjk espeak-ng sox zip unzip)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "System packages present: ${PACKAGES[*]}"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
