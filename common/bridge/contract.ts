@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './methods/app';
 import { drivesEvents, drivesMethods } from './methods/drives';
-import { packsMethods } from './methods/packs';
+import { packsEvents, packsMethods } from './methods/packs';
 import { storageMethods } from './methods/storage';
 
 /**
@@ -19,6 +19,7 @@ export const bridgeMethods = {
 export const bridgeEvents = {
   ...appEvents,
   ...drivesEvents,
+  ...packsEvents,
 };
 
 export type BridgeMethods = typeof bridgeMethods;
