@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { dirname, parse, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface DiskSpace {
   totalBytes: number;
@@ -69,8 +69,9 @@ export async function diskFree(path: string, deps: { platform?: NodeJS.Platform;
   const exec = deps.exec ?? execText;
   const target = deps.exec ? resolve(path) : await existingAncestor(path);
   if (platform === 'win32') {
-    const root = parse(target).root.replace(/[\\/]+$/, '');
-    if (!/^[A-Za-z]:$/.test(root)) throw new Error(`diskFree: not a drive-letter path: ${path}`);
+    const m = /^([A-Za-z]:)/.exec(deps.exec ? path : target);
+    if (!m) throw new Error(`diskFree: not a drive-letter path: ${path}`);
+    const root = m[1]!.toUpperCase();
     try {
       const ps = `$d = New-Object System.IO.DriveInfo('${root}'); Write-Output ([string]$d.TotalSize + '|' + [string]$d.AvailableFreeSpace)`;
       const r = parseWindowsSpace(await exec('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', ps]));
