@@ -1,0 +1,34 @@
+import type { BridgeClient, BridgeMethodName, BridgeRequest, BridgeResponse } from '../../../common/bridge/contract';
+
+export interface CallOptions {
+  /** Override the per-method timeout (ms). Every call has one; see DEFAULT_TIMEOUTS. */
+  timeoutMs?: number;
+}
+
+/**
+ * What the renderer talks to. The common BridgeClient plus per-call options; both transports
+ * implement it, so features never know whether IPC or HTTP is underneath.
+ */
+export interface RendererBridge extends BridgeClient {
+  call<M extends BridgeMethodName>(method: M, request: BridgeRequest<M>, options?: CallOptions): Promise<BridgeResponse<M>>;
+  /** Stop timers and event streams (tests, reload). */
+  dispose(): void;
+}
+
+/** Default timeout of a call, in ms. */
+export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
+
+/**
+ * Calls that legitimately run long. An import of a 20 GB stick at USB-2 speed takes most of an
+ * hour; progress arrives as events meanwhile, and cancel is its own (short) call.
+ */
+export const METHOD_TIMEOUTS_MS: Partial<Record<BridgeMethodName, number>> = {
+  'drives.scan': 60_000,
+  'packs.import': 6 * 60 * 60_000,
+  'packs.export': 6 * 60 * 60_000,
+  'packs.remove': 10 * 60_000,
+};
+
+export function timeoutFor(method: BridgeMethodName, options?: CallOptions): number {
+  return options?.timeoutMs ?? METHOD_TIMEOUTS_MS[method] ?? DEFAULT_CALL_TIMEOUT_MS;
+}

@@ -1,0 +1,108 @@
+/**
+ * Entities of the renderer database. Dexie is the database of record for everything learners
+ * and teachers create (DESIGN §3); large media bytes never live here (they are files in the host's
+ * content store, addressed by sha256).
+ *
+ * Ids are client-made UUIDv7 strings (common/ids/uuidv7.ts): they sort in creation order, so
+ * `orderBy('id')` is creation order without a second index.
+ */
+
+export interface Learner {
+  id: string;
+  /** Name the child picks on the shared PC (no password). */
+  name: string;
+  /** Avatar key (a built-in picture), not an image blob. */
+  avatar: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One append-only progress event (DESIGN §5.1): maps 1:1 to an xAPI statement with the same id.
+ * Corrections are new events, never edits.
+ */
+export interface ProgressEvent {
+  id: string;
+  learnerId: string;
+  /** xAPI verb, e.g. 'answered', 'completed', 'mastered'. */
+  verb: string;
+  /** What it is about: exercise item id, lesson id … (xAPI object id). */
+  objectId: string;
+  packId: string | null;
+  createdAt: string;
+  result?: { success?: boolean; score?: number; response?: string; durationMs?: number };
+}
+
+/** Sync priorities (DESIGN §5.6): P0 progress/acks, P1 records, P2 bulk. */
+export type OutboxPriority = 0 | 1 | 2;
+
+/** Tables whose writes go up to the cloud through the outbox. */
+export type SyncedTableName = 'events' | 'learners';
+
+/** A pending upload. Written in the same transaction as the record it describes (DESIGN §5.2). */
+export interface OutboxRow {
+  id: string;
+  table: SyncedTableName;
+  recordId: string;
+  op: 'add' | 'put';
+  createdAt: string;
+  /** Added in schema v2 (see db.ts); v1 rows are backfilled by the upgrade. */
+  priority: OutboxPriority;
+  attempts: number;
+}
+
+export interface Setting<T = unknown> {
+  key: string;
+  value: T;
+}
+
+/** One lesson of an installed pack, indexed for browsing by 学段/学科/版本/年级/册/单元/课. */
+export interface CatalogEntry {
+  /** `${packId}:${lessonId}` */
+  id: string;
+  packId: string;
+  packVersion: number;
+  lessonId: string;
+  stage: string;
+  subject: string;
+  edition: string;
+  grade: string;
+  volume: string;
+  unit: string;
+  /** zh-CN title, plus other languages when the pack has them. */
+  title: { 'zh-CN': string } & Record<string, string>;
+  /** Position within the unit. */
+  order: number;
+  resourceCount: number;
+}
+
+export const DB_NAME = 'teachpoint';
+
+/**
+ * v1 — the first schema (primary key first, then indexed fields only; STYLE §3).
+ * Kept as data for the migration test; the class declares only versions that carry an upgrader.
+ */
+export const SCHEMA_V1 = {
+  learners: 'id, name',
+  events: 'id, learnerId, objectId, [learnerId+objectId]',
+  outbox: 'id, table',
+  settings: 'key',
+  catalog: 'id, packId, [subject+grade], [packId+order]',
+} as const;
+
+/**
+ * v2 — the sync engine pushes P0 (progress) before P1 (records) and, within a priority, oldest
+ * first. v1 outbox rows have no `priority`, so an index alone would silently skip them (IndexedDB
+ * leaves records whose key path is missing out of the index): the upgrade backfills it.
+ */
+export const SCHEMA_V2 = {
+  ...SCHEMA_V1,
+  outbox: 'id, table, [priority+id]',
+} as const;
+
+export const CURRENT_VERSION = 2;
+
+/** Priority of an outbox row by table: progress first. */
+export function priorityFor(table: SyncedTableName): OutboxPriority {
+  return table === 'events' ? 0 : 1;
+}

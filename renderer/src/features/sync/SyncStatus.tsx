@@ -1,0 +1,68 @@
+import { liveQuery } from 'dexie';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useBridgeEvent, useServices } from '../../app/services';
+
+/** Heartbeats come every few seconds; this long without one means the host is not answering. */
+const HOST_SILENCE_MS = 30_000;
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const up = () => setOnline(true);
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+    };
+  }, []);
+  return online;
+}
+
+/**
+ * Honest placeholder until the sync engine exists: the network state the browser reports, that
+ * cloud sync is not configured, how many records wait in the outbox, and whether the local host
+ * service is alive (app.heartbeat).
+ */
+export function SyncStatus() {
+  const { t } = useTranslation();
+  const { db } = useServices();
+  const online = useOnline();
+  const [pending, setPending] = useState<number | null>(null);
+  const [hostAlive, setHostAlive] = useState<boolean | null>(null);
+  const silence = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useBridgeEvent('app.heartbeat', () => {
+    setHostAlive(true);
+    if (silence.current) clearTimeout(silence.current);
+    silence.current = setTimeout(() => setHostAlive(false), HOST_SILENCE_MS);
+  });
+  useEffect(() => () => {
+    if (silence.current) clearTimeout(silence.current);
+  }, []);
+
+  useEffect(() => {
+    if (!db) return;
+    const sub = liveQuery(() => db.outbox.count()).subscribe({
+      next: (n) => setPending(n),
+      error: () => setPending(null),
+    });
+    return () => sub.unsubscribe();
+  }, [db]);
+
+  return (
+    <section className="sync-status" role="status" aria-label={t('sync.label')}>
+      <span className={`pill ${online ? 'pill-ok' : 'pill-off'}`}>
+        <span className="dot" aria-hidden="true" />
+        {online ? t('sync.online') : t('sync.offline')}
+      </span>
+      {hostAlive !== null ? (
+        <span className={`pill ${hostAlive ? 'pill-ok' : 'pill-warn'}`}>{hostAlive ? t('sync.hostAlive') : t('sync.hostWaiting')}</span>
+      ) : null}
+      {pending !== null ? <span className="pill">{t('sync.pending', { count: pending })}</span> : null}
+      <span className="sync-note">{t('sync.notConfigured')}</span>
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { HashRouter } from 'react-router-dom';
+import { AppProviders, AppRoutes } from './app/App';
+import { createBridge } from './bridge/create-bridge';
+import { TeachPointDB } from './db/db';
+import { createI18n } from './i18n/i18n';
+import { preparePlatform } from './platform/create-platform';
+import './styles.css';
+
+// Composition root: everything is chosen once, here.
+// 1. Transport (IPC if the Electron preload is present, else HTTP; the token leaves the URL now,
+//    before HashRouter reads the fragment). 2. Platform. 3. Database. 4. Translations.
+const bridge = createBridge();
+const platform = preparePlatform(bridge);
+const i18n = createI18n();
+
+let db: TeachPointDB | null = null;
+try {
+  db = new TeachPointDB();
+  db.open().catch((err: unknown) => console.error('[db] could not open the database', err));
+} catch (err) {
+  console.error('[db] IndexedDB unavailable', err);
+}
+
+// Quit handshake: the shell asks, we close the database (strict-durability transactions are already
+// on disk; closing waits for any running one), then answer so the shell may quit.
+bridge.on('app.willQuit', () => {
+  db?.close();
+  bridge.call('app.flushed', {}).catch((err: unknown) => console.warn('[quit] app.flushed failed', err));
+});
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root missing from index.html');
+createRoot(container).render(
+  <StrictMode>
+    <AppProviders services={{ bridge, platform, db }} i18n={i18n}>
+      <HashRouter>
+        <AppRoutes />
+      </HashRouter>
+    </AppProviders>
+  </StrictMode>,
+);
