@@ -1,0 +1,133 @@
+/**
+ * `tsx electron/host/cli/serve.ts [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]…`
+ *
+ * Runs the host and its HTTP transport without Electron (dev, kiosk browsers, e2e). Prints the app
+ * URL as `TEACHPOINT_URL=http://127.0.0.1:<port>/#token=<token>` on stdout (scripts parse that line),
+ * stops cleanly on SIGINT/SIGTERM (quit handshake with connected pages, then close).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { defaultDataDir } from '../../../content-packs/device/data-dir';
+import { createHost, extraDrivesFromEnv } from '../host';
+import { startHttpTransport } from '../http/server';
+
+export interface ServeArgs {
+  data: string;
+  port: number;
+  host: string;
+  staticDir: string;
+  extraDrives: string[];
+}
+
+const USAGE = `Usage: serve [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]...
+  --data         device data directory (default: $TEACHPOINT_DATA or the platform app-data folder)
+  --port         port to listen on (default 0 = any free port)
+  --host         interface to bind (default 127.0.0.1; anything else exposes the app to the network)
+  --static       built renderer folder (default: dist/renderer)
+  --extra-drive  folder to show as if it were a USB stick (repeatable; also $TEACHPOINT_EXTRA_DRIVES)`;
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): ServeArgs {
+  const args: ServeArgs = {
+    data: defaultDataDir(env),
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: path.join(repoRoot, 'dist', 'renderer'),
+    extraDrives: extraDrivesFromEnv(env),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const takeValue = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--data':
+        args.data = takeValue();
+        break;
+      case '--port': {
+        const v = takeValue();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got ${v}`);
+        args.port = n;
+        break;
+      }
+      case '--host':
+        args.host = takeValue();
+        break;
+      case '--static':
+        args.staticDir = takeValue();
+        break;
+      case '--extra-drive':
+        args.extraDrives.push(takeValue());
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`Unknown option ${String(flag)}\n${USAGE}`);
+    }
+  }
+  args.data = path.resolve(args.data);
+  args.staticDir = path.resolve(args.staticDir);
+  return args;
+}
+
+async function main(): Promise<void> {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(process.argv.slice(2), process.env, repoRoot);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const version = readVersion(repoRoot);
+  const host = await createHost({ dataDir: args.data, shell: 'browser', appVersion: version, extraDrives: args.extraDrives });
+  const transport = await startHttpTransport({
+    handlers: host.handlers,
+    events: host.events,
+    media: host.media,
+    staticDir: args.staticDir,
+    host: args.host,
+    port: args.port,
+  });
+  if (args.host !== '127.0.0.1' && args.host !== 'localhost') {
+    console.error(`警告：服务绑定在 ${args.host}，同一网络中的其他电脑也能访问（仍需令牌）。 / Warning: bound to ${args.host}; other computers on the network can reach it (the token is still required).`);
+  }
+  console.log(`教学点课堂已启动 / TeachPoint is running — data: ${args.data}`);
+  console.log(`TEACHPOINT_URL=${transport.appUrl}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`${signal}: 正在停止 / stopping…`);
+    // Give connected pages a moment to flush (quit handshake) when any are listening.
+    if (host.events.listenerCount > 0) await host.requestQuit(3000);
+    await transport.close();
+    await host.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function readVersion(repoRoot: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,127 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BridgeHandlers } from '../../common/bridge/contract';
+import type { RemovableDrive } from '../../common/bridge/methods/drives';
+import type { MediaResolver } from '../../common/media/media';
+import { listRemovableDrives } from '../../content-packs/drives/list-drives';
+import type { HostContext } from './context';
+import { createEventHub, type EventHub } from './events';
+import { createAppFeature } from './handlers/app';
+import { createDrivesFeature } from './handlers/drives';
+import { createPacksFeature } from './handlers/packs';
+import { createStorageFeature } from './handlers/storage';
+import { readSettings } from './settings';
+
+/** Env var: folders (path.delimiter-separated) shown as if they were USB sticks. */
+export const EXTRA_DRIVES_ENV = 'TEACHPOINT_EXTRA_DRIVES';
+
+export interface HostOptions {
+  dataDir: string;
+  shell: 'electron' | 'browser';
+  appVersion: string;
+  electronVersion?: string | null;
+  /**
+   * Folders presented to the drives feature as extra removable drives — the first-run sample packs
+   * (`npm start`), e2e tests. Default: `TEACHPOINT_EXTRA_DRIVES` from the environment.
+   */
+  extraDrives?: string[];
+  /** Drive reader override (tests); the extra drives are added to whatever it returns. */
+  readDrives?: () => Promise<RemovableDrive[]>;
+  /** Poll interval of the drives feature (default 2 s). */
+  drivesIntervalMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface Host {
+  handlers: BridgeHandlers;
+  /** Features emit here; both transports subscribe. */
+  events: EventHub;
+  /** `/media/<sha256>` lookups (content store); answers null for everything until packs are installed. */
+  media: MediaResolver;
+  context: HostContext;
+  /** Quit handshake: emit `app.willQuit`, wait for `app.flushed` or the deadline. */
+  requestQuit(deadlineMs: number): Promise<'flushed' | 'timeout'>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The composition root of the host (plain Node ≥ 16, never `electron`): builds the context, every
+ * feature, and one BridgeHandlers object that the IPC transport (electron/main) and the HTTP
+ * transport (electron/host/http) both serve through dispatchBridgeCall.
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const log = options.log ?? ((msg: string) => console.warn(msg));
+  const dataDir = path.resolve(options.dataDir);
+  await fs.promises.mkdir(dataDir, { recursive: true });
+  const events = createEventHub(log);
+  const settings = await readSettings(dataDir);
+  const context: HostContext = {
+    dataDir,
+    events,
+    shell: options.shell,
+    electronVersion: options.electronVersion ?? null,
+    safeMode: settings.safeMode,
+    appVersion: options.appVersion,
+  };
+
+  const extraDrives = (options.extraDrives ?? extraDrivesFromEnv()).map((d) => path.resolve(d));
+  const baseReadDrives = options.readDrives ?? (() => listRemovableDrives());
+  const readDrives = async (): Promise<RemovableDrive[]> => {
+    const [real, extra] = await Promise.all([baseReadDrives().catch(() => []), virtualDrives(extraDrives)]);
+    return [...real, ...extra.filter((e) => !real.some((r) => r.id === e.id))];
+  };
+
+  const app = createAppFeature(context);
+  const storage = createStorageFeature(context);
+  const packs = createPacksFeature(context);
+  const drives = createDrivesFeature(context, {
+    library: packs.library,
+    readDrives,
+    ...(options.drivesIntervalMs !== undefined ? { intervalMs: options.drivesIntervalMs } : {}),
+  });
+  const features = [app, storage, packs, drives];
+
+  // A missing handler here is a type error: every contract method must be implemented once.
+  const handlers: BridgeHandlers = {
+    ...app.handlers,
+    ...storage.handlers,
+    ...packs.handlers,
+    ...drives.handlers,
+  };
+  const media: MediaResolver = features.find((f) => f.media)?.media ?? { resolve: async () => null };
+
+  let disposed = false;
+  return {
+    handlers,
+    events,
+    media,
+    context,
+    requestQuit: (deadlineMs) => app.requestQuit(deadlineMs),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      const results = await Promise.allSettled(features.map((f) => f.dispose()));
+      for (const r of results) if (r.status === 'rejected') log(`[host] feature dispose failed: ${String(r.reason)}`);
+    },
+  };
+}
+
+export function extraDrivesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[EXTRA_DRIVES_ENV];
+  if (!raw) return [];
+  return raw.split(path.delimiter).filter((s) => s.trim().length > 0);
+}
+
+/** Existing folders as RemovableDrive entries (id = the absolute folder path, like a Linux mount point). */
+async function virtualDrives(dirs: string[]): Promise<RemovableDrive[]> {
+  const out: RemovableDrive[] = [];
+  for (const dir of dirs) {
+    try {
+      if (!(await fs.promises.stat(dir)).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    out.push({ id: dir, mountPoint: dir, label: path.basename(dir) || dir, totalBytes: null, freeBytes: null });
+  }
+  return out;
+}
