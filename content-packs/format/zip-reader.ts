@@ -1,0 +1,482 @@
+/**
+ * Browser-safe ZIP/ZIP64 reader over random access (a file handle in Node, a File in the browser).
+ * Reads the central directory and every local header; never trusts names, sizes or offsets:
+ * unsafe names, duplicates, overlapping entries, truncation and unsupported features all become
+ * problems (see problems.ts). Only STORE (0) and DEFLATE (8), no encryption, single disk.
+ */
+import type { LocalizedText } from '../../common/errors/errors';
+import { type PackProblem, packProblem, problemsError } from './problems';
+import { bytesEqual, utf8DecodeStrict } from './encoding';
+
+export interface RandomAccessSource {
+  readonly size: number;
+  /** Exactly `length` bytes at `offset`; rejects if the source is shorter. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export interface ZipEntry {
+  name: string;
+  method: 0 | 8;
+  compressedSize: number;
+  uncompressedSize: number;
+  crc32: number;
+  localHeaderOffset: number;
+  /** Absolute offset of the first data byte (after the local header). */
+  dataOffset: number;
+}
+
+export interface ZipArchive {
+  entries: ZipEntry[];
+  get(name: string): ZipEntry | undefined;
+}
+
+export interface ZipInspection extends ZipArchive {
+  /** Empty when the archive is sound. Entries with unsafe names are never listed in `entries`. */
+  problems: PackProblem[];
+  /** Offset of the central directory (= end of entry data). */
+  centralDirectoryOffset: number;
+  zip64: boolean;
+}
+
+export const SIG_LOCAL = 0x04034b50;
+export const SIG_CENTRAL = 0x02014b50;
+export const SIG_EOCD = 0x06054b50;
+export const SIG_ZIP64_EOCD = 0x06064b50;
+export const SIG_ZIP64_LOCATOR = 0x07064b50;
+export const SIG_DATA_DESCRIPTOR = 0x08074b50;
+export const LOCAL_HEADER_SIZE = 30;
+export const CENTRAL_HEADER_SIZE = 46;
+export const EOCD_SIZE = 22;
+export const ZIP64_EOCD_SIZE = 56;
+export const ZIP64_LOCATOR_SIZE = 20;
+export const FLAG_ENCRYPTED = 0x0001;
+export const FLAG_DATA_DESCRIPTOR = 0x0008;
+export const FLAG_UTF8 = 0x0800;
+export const FLAG_STRONG_ENCRYPTION = 0x0040;
+export const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
+
+// ------------------------------------------------------------------------------------------
+// Entry names
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+/**
+ * The only names a pack may contain are relative, '/'-separated paths of plain segments.
+ * Rejects: empty names, NUL and control characters, backslashes, absolute paths, drive letters
+ * (`C:`) and any ':' (NTFS streams), empty segments (`a//b`, trailing '/'), `.` and `..`
+ * segments, segments ending in '.' or ' ' and Windows device names (CON, NUL, COM1 …).
+ */
+export function safeEntryName(name: string): { ok: true; name: string } | { ok: false; reason: LocalizedText } {
+  const bad = (zh: string, en: string) => ({ ok: false as const, reason: { zh, en } });
+  if (name.length === 0) return bad('名称为空', 'empty name');
+  if (name.length > 1024) return bad('名称过长', 'name too long');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return bad('含有控制字符或 NUL', 'contains NUL or control characters');
+  if (name.includes('\\')) return bad('含有反斜杠“\\”', 'contains a backslash');
+  if (/^[A-Za-z]:/.test(name)) return bad('以盘符开头（如 C:）', 'starts with a drive letter (like C:)');
+  if (name.startsWith('/')) return bad('是绝对路径', 'is an absolute path');
+  if (name.includes(':')) return bad('含有冒号“:”', 'contains ":"');
+  for (const seg of name.split('/')) {
+    if (seg === '') return bad('含有空路径段（“//”或以“/”结尾）', 'has an empty path segment ("//" or trailing "/")');
+    if (seg === '.' || seg === '..') return bad('含有“.”或“..”路径段', 'has a "." or ".." segment');
+    if (seg.endsWith('.') || seg.endsWith(' ')) return bad('路径段以“.”或空格结尾', 'a segment ends with "." or a space');
+    if (WINDOWS_RESERVED.test(seg)) return bad('使用了 Windows 保留设备名', 'uses a reserved Windows device name');
+  }
+  return { ok: true, name };
+}
+
+// ------------------------------------------------------------------------------------------
+
+class View {
+  private readonly dv: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u16(o: number): number {
+    return this.dv.getUint16(o, true);
+  }
+  u32(o: number): number {
+    return this.dv.getUint32(o, true);
+  }
+  /** 64-bit LE as a JS number; NaN if it exceeds 2^53-1. */
+  u64(o: number): number {
+    const lo = this.dv.getUint32(o, true);
+    const hi = this.dv.getUint32(o + 4, true);
+    if (hi > 0x1fffff) return NaN;
+    return hi * 0x1_0000_0000 + lo;
+  }
+}
+
+/** Coalesces many small sequential reads (local headers of tiny entries) into large ones. */
+class WindowReader {
+  private start = 0;
+  private buf: Uint8Array = new Uint8Array(0);
+  constructor(
+    private readonly source: RandomAccessSource,
+    private readonly window = 256 * 1024,
+  ) {}
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (offset >= this.start && offset + length <= this.start + this.buf.length) {
+      return this.buf.subarray(offset - this.start, offset - this.start + length);
+    }
+    const want = Math.min(Math.max(length, this.window), this.source.size - offset);
+    if (want < length) throw new RangeError('read past end');
+    this.buf = await this.source.read(offset, want);
+    this.start = offset;
+    return this.buf.subarray(0, length);
+  }
+}
+
+const truncated = (detail: string, detailZh: string) =>
+  packProblem('pack.truncated', {
+    zh: `资源包文件不完整（${detailZh}），通常是复制或下载中断造成的。请重新复制或重新下载完整的资源包。`,
+    en: `The pack file is incomplete (${detail}), usually because a copy or download was interrupted. Copy or download the whole pack again.`,
+  });
+const corrupt = (detail: string, detailZh: string, path?: string) =>
+  packProblem('pack.zip-corrupt', {
+    zh: `资源包的 ZIP 结构已损坏（${detailZh}）。请重新复制或重新下载该资源包。`,
+    en: `The pack's ZIP structure is damaged (${detail}). Copy or download the pack again.`,
+  }, path);
+const unsupported = (detail: string, detailZh: string, path?: string) =>
+  packProblem('pack.unsupported-zip-feature', {
+    zh: `资源包使用了不支持的 ZIP 功能（${detailZh}）。请用 tpk build 重新打包。`,
+    en: `The pack uses an unsupported ZIP feature (${detail}). Rebuild it with tpk build.`,
+  }, path);
+
+interface CentralRecord {
+  entry: ZipEntry;
+  nameBytes: Uint8Array;
+  flags: number;
+}
+
+/** Reads the archive structure and reports every problem found; never throws for bad input. */
+export async function inspectZip(source: RandomAccessSource): Promise<ZipInspection> {
+  const problems: PackProblem[] = [];
+  const empty = (): ZipInspection => ({ entries: [], problems, centralDirectoryOffset: 0, zip64: false, get: () => undefined });
+  try {
+    return await inspect(source, problems, empty);
+  } catch (err) {
+    // Only I/O errors from the source get here (reads are bounds-checked before they happen).
+    const text = err instanceof Error ? err.message : String(err);
+    problems.push(corrupt(`read failed: ${text}`, `读取失败：${text}`));
+    return empty();
+  }
+}
+
+async function inspect(source: RandomAccessSource, problems: PackProblem[], empty: () => ZipInspection): Promise<ZipInspection> {
+  const size = source.size;
+  const notZip = () => packProblem('pack.not-a-zip', { zh: '这不是资源包文件（不是 ZIP 格式）。请选择 .tpk 资源包。', en: 'This is not a pack file (not a ZIP). Choose a .tpk pack.' });
+  /** A file that starts like a ZIP (or is empty) but has no end record was cut short. */
+  const startsLikeZip = async () => {
+    const head = await source.read(0, Math.min(4, size));
+    const magic = [0x50, 0x4b, 0x03, 0x04];
+    return head.every((b, i) => b === magic[i]);
+  };
+  if (size < EOCD_SIZE) {
+    problems.push((await startsLikeZip()) ? truncated(size === 0 ? 'the file is empty' : 'no end-of-archive record', size === 0 ? '文件为空' : '缺少结尾目录记录') : notZip());
+    return empty();
+  }
+
+  // --- End of central directory (last 22 + up to 65535 comment bytes)
+  const tailLen = Math.min(size, EOCD_SIZE + 0xffff + ZIP64_LOCATOR_SIZE);
+  const tailStart = size - tailLen;
+  const tail = new View(await source.read(tailStart, tailLen));
+  let eocd = -1;
+  for (let i = tailLen - EOCD_SIZE; i >= 0; i--) {
+    if (tail.bytes[i] === 0x50 && tail.u32(i) === SIG_EOCD && i + EOCD_SIZE + tail.u16(i + 20) === tailLen) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) {
+    problems.push((await startsLikeZip()) ? truncated('no end-of-archive record', '缺少结尾目录记录') : notZip());
+    return empty();
+  }
+  const eocdAbs = tailStart + eocd;
+  const diskNo = tail.u16(eocd + 4);
+  const cdDisk = tail.u16(eocd + 6);
+  let entriesOnDisk = tail.u16(eocd + 8);
+  let entryCount = tail.u16(eocd + 10);
+  let cdSize = tail.u32(eocd + 12);
+  let cdOffset = tail.u32(eocd + 16);
+  let cdEndLimit = eocdAbs; // the central directory must end where the next record starts
+  let zip64 = false;
+
+  const hasLocator = eocd >= ZIP64_LOCATOR_SIZE && tail.u32(eocd - ZIP64_LOCATOR_SIZE) === SIG_ZIP64_LOCATOR;
+  const needs64 = entryCount === 0xffff || entriesOnDisk === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+  if (hasLocator) {
+    const loc = eocd - ZIP64_LOCATOR_SIZE;
+    const z64Offset = tail.u64(loc + 8);
+    if (tail.u32(loc + 4) !== 0 || tail.u32(loc + 16) > 1) {
+      problems.push(unsupported('multi-disk archive', '分卷压缩'));
+      return empty();
+    }
+    if (!Number.isFinite(z64Offset) || z64Offset + ZIP64_EOCD_SIZE > eocdAbs - ZIP64_LOCATOR_SIZE) {
+      problems.push(corrupt('bad ZIP64 end-of-directory locator', 'ZIP64 结尾定位记录无效'));
+      return empty();
+    }
+    const z = new View(await source.read(z64Offset, ZIP64_EOCD_SIZE));
+    if (z.u32(0) !== SIG_ZIP64_EOCD) {
+      problems.push(corrupt('ZIP64 end-of-directory record not found', '找不到 ZIP64 结尾目录记录'));
+      return empty();
+    }
+    if (z.u32(16) !== 0 || z.u32(20) !== 0) {
+      problems.push(unsupported('multi-disk archive', '分卷压缩'));
+      return empty();
+    }
+    entriesOnDisk = z.u64(24);
+    entryCount = z.u64(32);
+    cdSize = z.u64(40);
+    cdOffset = z.u64(48);
+    cdEndLimit = z64Offset;
+    zip64 = true;
+    if (![entriesOnDisk, entryCount, cdSize, cdOffset].every(Number.isFinite)) {
+      problems.push(corrupt('ZIP64 sizes out of range', 'ZIP64 大小超出范围'));
+      return empty();
+    }
+  } else if (needs64) {
+    problems.push(corrupt('ZIP64 values without a ZIP64 record', '缺少 ZIP64 记录'));
+    return empty();
+  } else if (diskNo !== 0 || cdDisk !== 0) {
+    problems.push(unsupported('multi-disk archive', '分卷压缩'));
+    return empty();
+  }
+  if (entriesOnDisk !== entryCount) {
+    problems.push(unsupported('multi-disk archive', '分卷压缩'));
+    return empty();
+  }
+  if (cdOffset + cdSize > size) {
+    problems.push(truncated('central directory beyond end of file', '中央目录超出文件末尾'));
+    return empty();
+  }
+  if (cdOffset + cdSize !== cdEndLimit) {
+    problems.push(corrupt('central directory is not where the end record says', '中央目录位置与结尾记录不符'));
+    return empty();
+  }
+  if (cdSize > MAX_CENTRAL_DIRECTORY || entryCount * CENTRAL_HEADER_SIZE > cdSize) {
+    problems.push(corrupt('central directory size does not match its entry count', '中央目录大小与条目数不符'));
+    return empty();
+  }
+
+  // --- Central directory
+  const cd = new View(await source.read(cdOffset, cdSize));
+  const records: CentralRecord[] = [];
+  let p = 0;
+  for (let i = 0; i < entryCount; i++) {
+    if (p + CENTRAL_HEADER_SIZE > cdSize || cd.u32(p) !== SIG_CENTRAL) {
+      problems.push(corrupt(`central directory entry ${i} is damaged`, `中央目录第 ${i} 项已损坏`));
+      return empty();
+    }
+    const flags = cd.u16(p + 8);
+    const method = cd.u16(p + 10);
+    const crc = cd.u32(p + 16);
+    let csize = cd.u32(p + 20);
+    let usize = cd.u32(p + 24);
+    const nameLen = cd.u16(p + 28);
+    const extraLen = cd.u16(p + 30);
+    const commentLen = cd.u16(p + 32);
+    let diskStart = cd.u16(p + 34);
+    let lho = cd.u32(p + 42);
+    const recLen = CENTRAL_HEADER_SIZE + nameLen + extraLen + commentLen;
+    if (p + recLen > cdSize) {
+      problems.push(corrupt(`central directory entry ${i} is damaged`, `中央目录第 ${i} 项已损坏`));
+      return empty();
+    }
+    const nameBytes = cd.bytes.subarray(p + CENTRAL_HEADER_SIZE, p + CENTRAL_HEADER_SIZE + nameLen);
+    // ZIP64 extended information extra field: only the fields that are 0xFFFF… in the header, in order.
+    let e = p + CENTRAL_HEADER_SIZE + nameLen;
+    const eEnd = e + extraLen;
+    let extraOk = true;
+    while (e + 4 <= eEnd) {
+      const id = cd.u16(e);
+      const len = cd.u16(e + 2);
+      if (e + 4 + len > eEnd) {
+        extraOk = false;
+        break;
+      }
+      if (id === 0x0001) {
+        let q = e + 4;
+        const take = () => {
+          if (q + 8 > e + 4 + len) {
+            extraOk = false;
+            return NaN;
+          }
+          const v = cd.u64(q);
+          q += 8;
+          return v;
+        };
+        if (usize === 0xffffffff) usize = take();
+        if (csize === 0xffffffff) csize = take();
+        if (lho === 0xffffffff) lho = take();
+        if (diskStart === 0xffff) {
+          diskStart = q + 4 <= e + 4 + len ? cd.u32(q) : NaN;
+        }
+      }
+      e += 4 + len;
+    }
+    const decoded = utf8DecodeStrict(nameBytes);
+    const displayName = decoded ?? `(entry ${i})`;
+    if (!extraOk || ![usize, csize, lho].every(Number.isFinite) || usize === 0xffffffff || csize === 0xffffffff || lho === 0xffffffff) {
+      problems.push(corrupt(`bad ZIP64 sizes for ${displayName}`, `${displayName} 的 ZIP64 大小信息无效`, decoded));
+      return empty();
+    }
+    p += recLen;
+    if (diskStart !== 0) {
+      problems.push(unsupported('multi-disk archive', '分卷压缩', decoded));
+      continue;
+    }
+    if (flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) {
+      problems.push(unsupported(`encrypted entry ${displayName}`, `加密条目 ${displayName}`, decoded));
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      problems.push(unsupported(`compression method ${method} in ${displayName}`, `${displayName} 使用了压缩方法 ${method}`, decoded));
+      continue;
+    }
+    if (method === 0 && csize !== usize) {
+      problems.push(corrupt(`stored entry ${displayName} has different sizes`, `未压缩条目 ${displayName} 的大小不一致`, decoded));
+      continue;
+    }
+    const nonAscii = nameBytes.some((b) => b >= 0x80);
+    const safe = decoded === undefined || (nonAscii && !(flags & FLAG_UTF8)) ? undefined : safeEntryName(decoded);
+    if (!safe || !safe.ok) {
+      const reason = safe && !safe.ok ? safe.reason : { zh: '名称编码无效（不是 UTF-8）', en: 'name is not valid UTF-8' };
+      problems.push(
+        packProblem(
+          'pack.unsafe-entry-name',
+          {
+            zh: `资源包含有不安全的条目名“${displayName}”：${reason.zh}。这样的资源包可能试图写到目标文件夹之外，已拒绝。请只导入由 tpk build 生成的资源包。`,
+            en: `The pack contains an unsafe entry name "${displayName}": ${reason.en}. Such a pack could write outside its target folder and is rejected. Import only packs made by tpk build.`,
+          },
+          displayName,
+          { name: displayName },
+        ),
+      );
+      continue;
+    }
+    records.push({
+      entry: { name: safe.name, method, compressedSize: csize, uncompressedSize: usize, crc32: crc, localHeaderOffset: lho, dataOffset: -1 },
+      nameBytes,
+      flags,
+    });
+  }
+  if (p !== cdSize) {
+    problems.push(corrupt('central directory has trailing bytes', '中央目录末尾有多余数据'));
+  }
+
+  // --- Duplicates
+  const byName = new Map<string, ZipEntry>();
+  const unique: CentralRecord[] = [];
+  for (const r of records) {
+    if (byName.has(r.entry.name)) {
+      problems.push(
+        packProblem('pack.duplicate-entry', {
+          zh: `资源包中“${r.entry.name}”出现了不止一次，无法确定使用哪一个，已拒绝。请重新打包。`,
+          en: `The pack contains "${r.entry.name}" more than once, so it is ambiguous and rejected. Rebuild the pack.`,
+        }, r.entry.name),
+      );
+      continue;
+    }
+    byName.set(r.entry.name, r.entry);
+    unique.push(r);
+  }
+
+  // --- Local headers (sequential order so small entries share reads)
+  const sorted = [...unique].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  const reader = new WindowReader(source);
+  const good: CentralRecord[] = [];
+  for (const r of sorted) {
+    const en = r.entry;
+    if (en.localHeaderOffset + LOCAL_HEADER_SIZE > cdOffset) {
+      problems.push(corrupt(`local header of ${en.name} is outside the data area`, `${en.name} 的本地头不在数据区内`, en.name));
+      continue;
+    }
+    const lh = new View(await reader.read(en.localHeaderOffset, LOCAL_HEADER_SIZE));
+    if (lh.u32(0) !== SIG_LOCAL) {
+      problems.push(corrupt(`local header of ${en.name} not found`, `找不到 ${en.name} 的本地头`, en.name));
+      continue;
+    }
+    const nameLen = lh.u16(26);
+    const extraLen = lh.u16(28);
+    const dataOffset = en.localHeaderOffset + LOCAL_HEADER_SIZE + nameLen + extraLen;
+    if (dataOffset > cdOffset) {
+      problems.push(corrupt(`local header of ${en.name} runs into the central directory`, `${en.name} 的本地头越界`, en.name));
+      continue;
+    }
+    const localName = await reader.read(en.localHeaderOffset + LOCAL_HEADER_SIZE, nameLen);
+    if (!bytesEqual(localName, r.nameBytes) || lh.u16(8) !== en.method) {
+      problems.push(corrupt(`local header of ${en.name} disagrees with the central directory`, `${en.name} 的本地头与中央目录不一致`, en.name));
+      continue;
+    }
+    en.dataOffset = dataOffset;
+    if (dataOffset + en.compressedSize > cdOffset) {
+      problems.push(
+        dataOffset + en.compressedSize > size
+          ? truncated(`${en.name} ends beyond the end of the file`, `${en.name} 的数据超出文件末尾`)
+          : corrupt(`${en.name} runs into the central directory`, `${en.name} 的数据越界`, en.name),
+      );
+      continue;
+    }
+    good.push(r);
+  }
+
+  // --- Overlap (zip bombs and spliced archives): each entry must end before the next begins.
+  const entries: ZipEntry[] = [];
+  let prevEnd = 0;
+  let prevName = '';
+  for (const r of good) {
+    const en = r.entry;
+    if (en.localHeaderOffset < prevEnd) {
+      problems.push(
+        packProblem('pack.overlapping-entries', {
+          zh: `资源包中“${en.name}”与“${prevName}”的数据互相重叠（可能是恶意构造的文件），已拒绝。请只导入由 tpk build 生成的资源包。`,
+          en: `Entries "${en.name}" and "${prevName}" overlap (possibly a maliciously crafted file), so the pack is rejected. Import only packs made by tpk build.`,
+        }, en.name),
+      );
+      continue;
+    }
+    prevEnd = en.dataOffset + en.compressedSize;
+    prevName = en.name;
+    entries.push(en);
+  }
+  // Keep central-directory order for callers.
+  const order = new Map(unique.map((r, i) => [r.entry, i]));
+  entries.sort((a, b) => order.get(a)! - order.get(b)!);
+  const finalByName = new Map(entries.map((en) => [en.name, en]));
+  return { entries, problems, centralDirectoryOffset: cdOffset, zip64, get: (name) => finalByName.get(name) };
+}
+
+/** Like inspectZip, but throws a TeachPointError (code of the first problem, all problems in details) unless the archive is sound. */
+export async function openZip(source: RandomAccessSource): Promise<ZipArchive> {
+  const z = await inspectZip(source);
+  if (z.problems.length > 0) throw problemsError(z.problems);
+  return { entries: z.entries, get: z.get };
+}
+
+/** RandomAccessSource over bytes in memory. */
+export function bytesSource(bytes: Uint8Array): RandomAccessSource {
+  return {
+    size: bytes.length,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > bytes.length) throw new RangeError(`read ${offset}+${length} beyond ${bytes.length}`);
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** Structural type of a browser Blob/File (kept structural so this file also type-checks under Node 16 types). */
+export interface BlobLike {
+  readonly size: number;
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** RandomAccessSource over a browser File/Blob. */
+export function blobSource(blob: BlobLike): RandomAccessSource {
+  return {
+    size: blob.size,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > blob.size) throw new RangeError(`read ${offset}+${length} beyond ${blob.size}`);
+      return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
+    },
+  };
+}
