@@ -82,6 +82,8 @@ export function useBridgeQuery<M extends BridgeMethodName>(
   useEffect(() => {
     reload();
     return () => {
+      // Intentional: bumping the counter makes any in-flight answer stale.
+      // eslint-disable-next-line react-hooks/exhaustive-deps
       generation.current++;
     };
   }, [reload]);
