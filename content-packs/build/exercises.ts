@@ -344,6 +344,9 @@ export function parseExerciseCsv(bytes: Uint8Array, file: string, problems: Buil
     const item = buildItem(raw, file, problems);
     if (item) set.items.push(item);
   });
+  if (records.length === 1) {
+    problems.push(buildProblem('build.bad-item', { zh: '练习表只有表头，没有题目', en: 'The exercise sheet has a header but no questions' }, { file, row: header.row }));
+  }
   return set;
 }
 

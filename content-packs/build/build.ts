@@ -1,0 +1,410 @@
+/**
+ * `tpk build`: source folder → signed .tpk.
+ *
+ *   scan (source.ts)  →  media pipeline for every audio/video/image (content-packs/media, cached,
+ *   parallel)  →  PDFs / courseware / subtitles hashed  →  manifest assembled and validated
+ *   (content-packs/format)  →  every problem reported at once, or the pack written by the format
+ *   library's streaming ZIP64 writer (`<out>.partial` → fsync → rename).
+ *
+ * Nothing is written to `out` unless the whole source is clean. Node 16 APIs only.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { TeachPointError } from '../../common/errors/errors';
+import {
+  type BlobRef,
+  type ExerciseItem,
+  type ExerciseSet,
+  type LessonNode,
+  type PackManifest,
+  type PackManifestInput,
+  type Resource,
+  PACK_FORMAT,
+  validateManifest,
+} from '../format/manifest';
+import type { Certificate, PrivateKeyFile } from '../format/trust';
+import { TranscodeCache, defaultCacheDir } from '../media/cache';
+import { getProfile, type ProfileName } from '../media/plan';
+import { mapSettled, defaultConcurrency } from '../media/pool';
+import { prepareMedia, sha256File, type PreparedMedia } from '../media/prepare';
+import { decodeText, isWebVtt, srtToVtt } from '../media/text';
+import { defaultMastery } from './exercises';
+import { BuildFailedError, type BuildProblem, buildProblem } from './problems';
+import { scanSource, type SourceNode, type SourcePlan, type SourceResource } from './source';
+import { writePackFile, type PackBlobSource } from './write';
+
+export interface BuildProgress {
+  phase: 'scan' | 'media' | 'write' | 'done';
+  /** Work units done / total in this phase (bytes of input for media, bytes of output for write). */
+  done: number;
+  total: number;
+  /** File being worked on (relative to the source folder). */
+  current?: string;
+}
+
+export interface BuildOptions {
+  srcDir: string;
+  out: string;
+  key: PrivateKeyFile;
+  cert: Certificate;
+  /** Overrides pack.yaml `profile`; default 480p. */
+  profile?: ProfileName;
+  /** Transcode cache folder; null disables the cache. Default ~/.cache/teachpoint/tpk. */
+  cacheDir?: string | null;
+  concurrency?: number;
+  now?: Date;
+  onProgress?: (p: BuildProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuildStats {
+  mediaFiles: number;
+  copied: number;
+  remuxed: number;
+  transcoded: number;
+  fromCache: number;
+}
+
+export interface BuildResult {
+  out: string;
+  manifest: PackManifest;
+  /** Size of the written .tpk. */
+  size: number;
+  blobCount: number;
+  blobBytes: number;
+  stats: BuildStats;
+}
+
+interface MediaJob {
+  abs: string;
+  rel: string;
+  size: number;
+  /** What the source says it should be (resource kind by extension, or 'image'/'audio' for exercise media). */
+  expect: 'video' | 'audio' | 'image';
+  thumbnail: boolean;
+}
+
+interface MediaDone {
+  prepared: PreparedMedia;
+  blob: BlobRef;
+  thumbnail?: BlobRef;
+}
+
+export async function buildPack(options: BuildOptions): Promise<BuildResult> {
+  const now = options.now ?? new Date();
+  const progress = options.onProgress ?? (() => undefined);
+  checkKeyAndCert(options.key, options.cert, now);
+
+  progress({ phase: 'scan', done: 0, total: 1 });
+  const { plan, problems } = await scanSource(options.srcDir, { now });
+  progress({ phase: 'scan', done: 1, total: 1 });
+
+  const profile = getProfile(options.profile ?? plan.profile ?? '480p');
+  const cache = options.cacheDir === null ? null : new TranscodeCache(options.cacheDir ?? defaultCacheDir());
+  const workDir = await mkdtemp(join(tmpdir(), 'tpk-build-'));
+  try {
+    // ---- media jobs (unique by file)
+    const jobs = new Map<string, MediaJob>();
+    const addJob = async (abs: string, rel: string, expect: MediaJob['expect'], thumbnail: boolean): Promise<boolean> => {
+      const existing = jobs.get(abs);
+      if (existing) {
+        existing.thumbnail ||= thumbnail;
+        return true;
+      }
+      const st = await stat(abs).catch(() => null);
+      if (!st?.isFile()) return false;
+      jobs.set(abs, { abs, rel, size: st.size, expect, thumbnail });
+      return true;
+    };
+    const exerciseMedia = new Map<string, { abs: string; rel: string }>(); // key `${setFile}|${path}`
+    for (const r of plan.resources) {
+      if (r.kind === 'video' || r.kind === 'audio' || r.kind === 'image') await addJob(r.abs, r.file, r.kind, r.kind === 'video');
+      if (r.kind === 'exercise-set' && r.exercises) {
+        for (const d of r.exercises.items) {
+          for (const which of ['image', 'audio'] as const) {
+            const p = d.media[which];
+            if (!p) continue;
+            const rel = posix.normalize(posix.join(posix.dirname(r.file), p.replace(/\\/g, '/')));
+            const abs = join(options.srcDir, rel);
+            const at = d.mediaAt[which] ?? {};
+            if (rel.startsWith('../') || !(await addJob(abs, rel, which, false))) {
+              problems.push(
+                buildProblem(
+                  'build.missing-file',
+                  { zh: `题目“${d.item.id}”引用的${which === 'image' ? '图片' : '音频'}文件不存在：${p}`, en: `Item "${d.item.id}" references a missing ${which} file: ${p}` },
+                  { file: r.file, ...at, field: which === 'image' ? '图片' : '音频' },
+                ),
+              );
+              continue;
+            }
+            exerciseMedia.set(`${r.file}|${p}`, { abs, rel });
+          }
+        }
+      }
+    }
+
+    const jobList = [...jobs.values()];
+    const totalBytes = jobList.reduce((s, j) => s + j.size, 0);
+    const partial = new Map<string, number>();
+    let doneBytes = 0;
+    const report = (current?: string) => {
+      let inFlight = 0;
+      for (const v of partial.values()) inFlight += v;
+      progress({ phase: 'media', done: Math.min(totalBytes, doneBytes + inFlight), total: totalBytes, ...(current ? { current } : {}) });
+    };
+    report();
+    const stats: BuildStats = { mediaFiles: jobList.length, copied: 0, remuxed: 0, transcoded: 0, fromCache: 0 };
+    const media = new Map<string, MediaDone>();
+    const settled = await mapSettled(
+      jobList,
+      async (job) => {
+        const sha = await sha256File(job.abs);
+        const prepared = await prepareMedia(job.abs, {
+          profile,
+          workDir,
+          cache,
+          inputSha256: sha,
+          thumbnail: job.thumbnail,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (p) => {
+            if (p.fraction !== undefined) {
+              partial.set(job.abs, p.fraction * job.size);
+              report(job.rel);
+            }
+          },
+        });
+        const outSha = prepared.output === job.abs ? sha : await sha256File(prepared.output);
+        const done: MediaDone = { prepared, blob: { sha256: outSha, size: prepared.probe.size, mime: prepared.plan.mime } };
+        if (prepared.thumbnail) {
+          const t = await stat(prepared.thumbnail);
+          done.thumbnail = { sha256: await sha256File(prepared.thumbnail), size: t.size, mime: 'image/jpeg' };
+        }
+        partial.delete(job.abs);
+        doneBytes += job.size;
+        report(job.rel);
+        return done;
+      },
+      options.concurrency ?? defaultConcurrency(),
+    );
+    settled.forEach((s, i) => {
+      const job = jobList[i]!;
+      if (s.status === 'fulfilled') {
+        media.set(job.abs, s.value);
+        const a = s.value.prepared;
+        if (a.fromCache) stats.fromCache++;
+        stats[a.plan.action === 'copy' ? 'copied' : a.plan.action === 'remux' ? 'remuxed' : 'transcoded']++;
+        if (job.expect === 'image' && a.probe.kind !== 'image') {
+          problems.push(buildProblem('build.unsupported-file', { zh: `这里需要图片，但该文件是${a.probe.kind === 'video' ? '视频' : '音频'}`, en: `An image is expected here, but this file is ${a.probe.kind}` }, { file: job.rel }));
+        }
+      } else {
+        const err = s.reason as unknown;
+        if ((err as Error)?.name === 'AbortError') throw err;
+        problems.push(mediaProblem(err, job.rel));
+      }
+    });
+
+    // ---- other blobs: PDFs, courseware, subtitles
+    const blobs = new Map<string, PackBlobSource>();
+    const addBlob = (ref: BlobRef, source: { path: string } | { bytes: Uint8Array }, compress: boolean) => {
+      if (!blobs.has(ref.sha256)) blobs.set(ref.sha256, { sha256: ref.sha256, size: ref.size, mime: ref.mime, compress, ...source });
+    };
+    for (const m of media.values()) {
+      addBlob(m.blob, { path: m.prepared.output }, false);
+      if (m.thumbnail && m.prepared.thumbnail) addBlob(m.thumbnail, { path: m.prepared.thumbnail }, false);
+    }
+    const fileBlobs = new Map<string, BlobRef>();
+    const subtitleBlobs = new Map<string, BlobRef>();
+    for (const r of plan.resources) {
+      if (r.kind === 'pdf' || r.kind === 'html5') {
+        const ref = await hashOtherFile(r, problems);
+        if (ref) {
+          fileBlobs.set(r.abs, ref);
+          addBlob(ref, { path: r.abs }, false);
+        }
+      }
+      for (const s of r.subtitles) {
+        const bytes = await readFile(s.abs).catch(() => null);
+        if (!bytes) {
+          problems.push(buildProblem('build.unreadable-file', { zh: '无法读取字幕文件', en: 'Cannot read the subtitle file' }, { file: s.file }));
+          continue;
+        }
+        const { text } = decodeText(bytes);
+        let vtt: string;
+        if (/\.srt$/i.test(s.file)) vtt = srtToVtt(text);
+        else if (isWebVtt(text)) vtt = text.replace(/^\uFEFF/, '');
+        else {
+          problems.push(buildProblem('build.bad-subtitle', { zh: 'WebVTT 字幕文件必须以“WEBVTT”开头', en: 'A WebVTT file must start with "WEBVTT"' }, { file: s.file, row: 1 }));
+          continue;
+        }
+        // pass VTT through byte for byte when it already is UTF-8 without BOM
+        const out = Buffer.from(vtt, 'utf8');
+        const data = isWebVtt(text) && !/\.srt$/i.test(s.file) && out.equals(bytes) ? bytes : out;
+        const ref: BlobRef = { sha256: createHash('sha256').update(data).digest('hex'), size: data.length, mime: 'text/vtt' };
+        subtitleBlobs.set(s.abs, ref);
+        addBlob(ref, { bytes: new Uint8Array(data) }, true);
+      }
+    }
+
+    // ---- manifest
+    const exercises: ExerciseSet[] = [];
+    const resources: Resource[] = [];
+    for (const r of plan.resources) {
+      const res = assembleResource(r, plan, media, fileBlobs, subtitleBlobs, exerciseMedia, exercises);
+      if (res) resources.push(res);
+    }
+    if (problems.length > 0) throw new BuildFailedError(problems);
+
+    const manifestInput: PackManifestInput = {
+      format: PACK_FORMAT,
+      id: plan.id,
+      version: plan.version,
+      title: plan.title,
+      ...(plan.description ? { description: plan.description } : {}),
+      publisher: { keyId: options.key.keyId, name: options.cert.subject.name, certificate: options.cert },
+      createdAt: now.toISOString(),
+      tree: plan.tree.map(toLessonNode),
+      resources,
+      exercises,
+    };
+    const validation = validateManifest(manifestInput);
+    if (!validation.ok) {
+      throw new BuildFailedError(
+        validation.problems.map((p) => buildProblem('build.manifest-invalid', p.message, { file: 'manifest.json', ...(p.path ? { field: p.path } : {}) }, { packProblem: p.code })),
+      );
+    }
+    const manifest = validation.manifest;
+
+    // ---- write
+    const blobList = [...blobs.values()];
+    const blobBytes = blobList.reduce((s, b) => s + b.size, 0);
+    progress({ phase: 'write', done: 0, total: blobBytes });
+    const written = await writePackFile({
+      out: options.out,
+      manifest,
+      key: options.key,
+      blobs: blobList,
+      onProgress: (done) => progress({ phase: 'write', done, total: blobBytes }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    progress({ phase: 'done', done: 1, total: 1 });
+    return { out: options.out, manifest, size: written.size, blobCount: blobList.length, blobBytes, stats };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function checkKeyAndCert(key: PrivateKeyFile, cert: Certificate, now: Date): void {
+  if (key.keyId !== cert.subject.keyId) {
+    throw new TeachPointError(
+      'build.key-mismatch',
+      {
+        zh: `私钥（${key.keyId}）与证书中的公钥（${cert.subject.keyId}）不匹配。请使用与证书配套的 .key 文件，或用 tpk certify 为这个密钥重新签发证书。`,
+        en: `The private key (${key.keyId}) does not match the certificate's key (${cert.subject.keyId}). Use the .key that belongs to the certificate, or certify this key with tpk certify.`,
+      },
+      { keyId: key.keyId, certKeyId: cert.subject.keyId },
+    );
+  }
+  if (Date.parse(cert.notAfter) < now.getTime()) {
+    throw new TeachPointError(
+      'build.cert-expired',
+      { zh: `证书已于 ${cert.notAfter} 过期，用它签名的资源包会被学校拒收。请向省级平台申请新证书（tpk certify）。`, en: `The certificate expired on ${cert.notAfter}; schools would reject packs signed with it. Get a new one (tpk certify).` },
+      { notAfter: cert.notAfter },
+    );
+  }
+}
+
+function mediaProblem(err: unknown, rel: string): BuildProblem {
+  if (err instanceof TeachPointError && (err.code === 'media.unreadable' || err.code === 'media.transcode-failed' || err.code === 'media.thumbnail-failed')) {
+    return buildProblem(err.code, err.localized, { file: rel }, err.details);
+  }
+  if (err instanceof TeachPointError) return buildProblem('build.unreadable-file', err.localized, { file: rel }, { cause: err.code });
+  const msg = err instanceof Error ? err.message : String(err);
+  return buildProblem('build.unreadable-file', { zh: `无法处理该文件：${msg}`, en: `Cannot process this file: ${msg}` }, { file: rel });
+}
+
+async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promise<BlobRef | null> {
+  try {
+    const st = await stat(r.abs);
+    if (r.kind === 'pdf') {
+      const fh = await open(r.abs, 'r');
+      const head = Buffer.alloc(1024);
+      const { bytesRead } = await fh.read(head, 0, 1024, 0);
+      const tail = Buffer.alloc(Math.min(2048, st.size));
+      await fh.read(tail, 0, tail.length, Math.max(0, st.size - tail.length));
+      await fh.close();
+      if (!head.subarray(0, bytesRead).includes('%PDF-')) {
+        problems.push(buildProblem('media.unreadable', { zh: '不是有效的 PDF 文件（文件头不是 %PDF-）。请重新导出 PDF', en: 'Not a valid PDF (no %PDF- header). Export the PDF again' }, { file: r.file }));
+        return null;
+      }
+      if (!tail.includes('%%EOF')) {
+        problems.push(buildProblem('media.unreadable', { zh: 'PDF 文件不完整（缺少 %%EOF 结尾，可能复制时被截断）。请重新复制或导出', en: 'The PDF is incomplete (no %%EOF; probably cut off while copying). Copy or export it again' }, { file: r.file }));
+        return null;
+      }
+    }
+    return { sha256: await sha256File(r.abs), size: st.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip' };
+  } catch {
+    problems.push(buildProblem('build.unreadable-file', { zh: '无法读取该文件', en: 'Cannot read this file' }, { file: r.file }));
+    return null;
+  }
+}
+
+function assembleResource(
+  r: SourceResource,
+  plan: SourcePlan,
+  media: Map<string, MediaDone>,
+  fileBlobs: Map<string, BlobRef>,
+  subtitleBlobs: Map<string, BlobRef>,
+  exerciseMedia: Map<string, { abs: string; rel: string }>,
+  exercises: ExerciseSet[],
+): Resource | null {
+  const common = { id: r.id, title: r.title, ...(r.description ? { description: r.description } : {}), ...(r.license ? { license: r.license } : {}) };
+  if (r.kind === 'exercise-set') {
+    const draft = r.exercises!;
+    if (draft.items.length === 0) return null; // problems already reported by the parser
+    const items: ExerciseItem[] = draft.items.map((d) => {
+      const item = { ...d.item } as ExerciseItem;
+      if (d.media.image) {
+        const m = exerciseMedia.get(`${r.file}|${d.media.image}`);
+        const done = m ? media.get(m.abs) : undefined;
+        if (done) item.image = done.blob;
+      }
+      if (d.media.audio) {
+        const m = exerciseMedia.get(`${r.file}|${d.media.audio}`);
+        const done = m ? media.get(m.abs) : undefined;
+        if (done) item.audioPrompt = done.blob;
+      }
+      return item;
+    });
+    exercises.push({ id: draft.id, title: r.title, items, mastery: draft.mastery ?? plan.mastery ?? defaultMastery(items.length) });
+    return { ...common, kind: 'exercise-set', exerciseSetId: draft.id };
+  }
+  if (r.kind === 'pdf' || r.kind === 'html5') {
+    const blob = fileBlobs.get(r.abs);
+    if (!blob) return null;
+    return { ...common, kind: r.kind, blob, ...(r.kind === 'html5' && r.entry ? { entry: r.entry } : {}) };
+  }
+  const done = media.get(r.abs);
+  if (!done) return null;
+  const kind = done.prepared.probe.kind; // an .mp4 with only sound is an audio resource
+  const subtitles = r.subtitles.flatMap((s) => {
+    const blob = subtitleBlobs.get(s.abs);
+    return blob ? [{ lang: s.lang, ...(s.label ? { label: s.label } : {}), blob }] : [];
+  });
+  return {
+    ...common,
+    kind,
+    blob: done.blob,
+    ...(done.prepared.probe.duration ? { durationSec: Math.round(done.prepared.probe.duration * 1000) / 1000 } : {}),
+    ...(done.thumbnail ? { thumbnail: done.thumbnail } : {}),
+    ...(subtitles.length > 0 && kind !== 'image' ? { subtitles } : {}),
+  };
+}
+
+function toLessonNode(n: SourceNode): LessonNode {
+  const node: LessonNode = { id: n.id, level: n.level, title: n.title };
+  if (n.children) node.children = n.children.map(toLessonNode);
+  if (n.resources) node.resources = n.resources.map((r) => r.id);
+  return node;
+}
