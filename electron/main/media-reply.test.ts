@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MediaBlob, MediaResolver } from '../../common/media/media';
+import { mediaReply, parseMediaUrl } from './media-reply';
+import { toStreamResponse, toWebResponse, type ProtocolReply } from './protocol-reply';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tp-media-'));
+const bytes = Buffer.alloc(100_000);
+for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 0xff;
+const sha = createHash('sha256').update(bytes).digest('hex');
+const blobPath = path.join(dir, sha);
+writeFileSync(blobPath, bytes);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const blob: MediaBlob = { path: blobPath, size: bytes.length, mime: 'video/mp4', sha256: sha };
+const lookups: string[] = [];
+const resolver: MediaResolver = {
+  resolve: async (hash) => {
+    lookups.push(hash);
+    return hash === sha ? blob : null;
+  },
+};
+
+function request(url: string, headers: Record<string, string> = {}, method = 'GET') {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { url, method, header: (name: string) => lower[name.toLowerCase()] ?? null };
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+const url = `tp-media://teachpoint/media/${sha}`;
+
+describe('parseMediaUrl', () => {
+  it('accepts only /media/<sha256> and /courseware/<sha256> on the media origin', () => {
+    expect(parseMediaUrl(url)).toEqual({ kind: 'media', sha256: sha });
+    expect(parseMediaUrl(`tp-media://teachpoint/courseware/${sha}`)).toEqual({ kind: 'courseware', sha256: sha });
+    for (const bad of [
+      `tp-media://teachpoint/media/${sha.toUpperCase()}`,
+      `tp-media://teachpoint/media/${sha}/x`,
+      `tp-media://teachpoint/media/../../etc/passwd`,
+      `tp-media://teachpoint/media/%2e%2e%2f${sha}`,
+      `tp-media://other/media/${sha}`,
+      `app://teachpoint/media/${sha}`,
+      `tp-media://teachpoint/${sha}`,
+    ]) {
+      expect(parseMediaUrl(bad), bad).toBeNull();
+    }
+  });
+});
+
+describe('mediaReply', () => {
+  it('answers a Range request with 206, Content-Range and exactly those bytes (WHATWG Response, current Electron)', async () => {
+    const reply = await mediaReply(request(url, { Range: 'bytes=1000-1999' }), resolver);
+    expect(reply.status).toBe(206);
+    expect(reply.headers['Content-Range']).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(reply.headers['Content-Length']).toBe('1000');
+    expect(reply.headers['Accept-Ranges']).toBe('bytes');
+    expect(reply.headers.ETag).toBe(`"${sha}"`);
+    expect(reply.headers['Content-Type']).toBe('video/mp4');
+    const response = toWebResponse(reply) as Response;
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
+  });
+
+  it('serves the same 206 through the Electron 22 stream-protocol shape', async () => {
+    const reply = await mediaReply(request(url, { range: 'bytes=-500' }), resolver);
+    const response = toStreamResponse(reply);
+    expect(response.statusCode).toBe(206);
+    expect(response.headers['Content-Range']).toBe(`bytes ${bytes.length - 500}-${bytes.length - 1}/${bytes.length}`);
+    expect((await readStream(response.data)).equals(bytes.subarray(bytes.length - 500))).toBe(true);
+  });
+
+  it('sends the whole blob without Range, and for a stale If-Range', async () => {
+    for (const headers of [{}, { Range: 'bytes=0-9', 'If-Range': '"0000"' }] as Array<Record<string, string>>) {
+      const reply = await mediaReply(request(url, headers), resolver);
+      expect(reply.status).toBe(200);
+      expect(reply.headers['Content-Length']).toBe(String(bytes.length));
+      expect((await readStream(toStreamResponse(reply).data)).equals(bytes)).toBe(true);
+    }
+    const fresh = await mediaReply(request(url, { Range: 'bytes=0-9', 'If-Range': `"${sha}"` }), resolver);
+    expect(fresh.status).toBe(206);
+  });
+
+  it('answers 416 with Content-Range */size for an unsatisfiable range', async () => {
+    const reply = await mediaReply(request(url, { Range: `bytes=${bytes.length}-` }), resolver);
+    expect(reply.status).toBe(416);
+    expect(reply.headers['Content-Range']).toBe(`bytes */${bytes.length}`);
+    expect(reply.body).toBeNull();
+    const response = toWebResponse(reply) as Response;
+    expect(response.status).toBe(416);
+    expect((await response.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('answers HEAD without a body', async () => {
+    const reply = await mediaReply(request(url, {}, 'HEAD'), resolver);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['Content-Length']).toBe(String(bytes.length));
+    expect(reply.body).toBeNull();
+  });
+
+  it('404s unknown hashes and malformed URLs without asking the file system for a request path', async () => {
+    lookups.length = 0;
+    expect((await mediaReply(request(`tp-media://teachpoint/media/${'0'.repeat(64)}`), resolver)).status).toBe(404);
+    expect((await mediaReply(request('tp-media://teachpoint/media/..%2f..%2fetc%2fpasswd'), resolver)).status).toBe(404);
+    expect(lookups).toEqual(['0'.repeat(64)]);
+  });
+
+  it('404s when the store lost the file behind a known hash', async () => {
+    const ghost: MediaResolver = { resolve: async () => ({ ...blob, path: path.join(dir, 'missing') }) };
+    expect((await mediaReply(request(url), ghost)).status).toBe(404);
+  });
+
+  it('serves courseware with the sandboxing CSP, media without it', async () => {
+    const courseware = await mediaReply(request(`tp-media://teachpoint/courseware/${sha}`), resolver);
+    expect(courseware.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts/);
+    const media: ProtocolReply = await mediaReply(request(url), resolver);
+    expect(media.headers['Content-Security-Policy']).toBeUndefined();
+    expect(media.headers['Access-Control-Allow-Origin']).toBe('app://teachpoint');
+  });
+});
