@@ -6,13 +6,29 @@ import { nodeStoreFs, type StoreFs } from '../store/fs-seam';
 import { acquireDataLock } from '../store/lock';
 import { PackIndex, type InstalledPackRecord } from '../store/pack-index';
 import { StoreMediaResolver } from '../store/media-resolver';
+import * as fs from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TeachPointError } from '../../common/errors/errors';
+import { scanForPacks, findPackFiles } from '../drives/scanner';
 import { importError } from '../import/errors';
+import { exportPacks } from '../import/export-packs';
+import { importPack, DEFAULT_RESERVE_BYTES } from '../import/import-pack';
+import { loadTrust } from '../import/open-verified';
 import { removePack } from '../import/remove-pack';
+import type { DiskSpace } from '../store/disk-space';
 
 export interface PackLibraryOptions {
   dataDir: string;
+  /** Trusted root public-key files in addition to `<data>/trust/*.pub` (the app's shipped roots, `--trust`). */
+  trustedRootFiles?: readonly string[];
+  /** Bytes to keep free after an import (default 500 MB). */
+  reserveBytes?: number;
   /** Seam for injected faults (ENOSPC, EIO) in tests; node:fs otherwise. */
   fs?: StoreFs;
+  /** Free-space probe (tests simulate a small disk). */
+  diskFree?: (path: string) => Promise<DiskSpace>;
+  /** Test hook: after each blob of an import is committed. */
+  afterBlob?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface ImportOptions {
@@ -35,12 +51,14 @@ export class PackLibrary {
   readonly index: PackIndex;
   readonly media: MediaResolver;
   protected readonly fs: StoreFs;
+  private readonly options: PackLibraryOptions;
   private queue: Promise<unknown> = Promise.resolve();
   private currentImport: AbortController | null = null;
   private readonly changedListeners = new Set<Listener<InstalledPack[]>>();
 
   constructor(options: PackLibraryOptions) {
-    this.dataDir = options.dataDir;
+    this.options = options;
+    this.dataDir = resolve(options.dataDir);
     this.fs = options.fs ?? nodeStoreFs;
     this.store = new ContentStore(this.dataDir, { fs: this.fs });
     this.index = new PackIndex(this.dataDir, this.fs);
@@ -61,8 +79,51 @@ export class PackLibrary {
     return this.index.get(id);
   }
 
-  async import(_path: string, _options: ImportOptions = {}): Promise<ImportResult[]> {
-    throw importError('import.bad-pack', { reason: 'importer not wired yet' });
+  /**
+   * Import a `.tpk`, or every `.tpk` in a folder (and its TeachPoint/ subfolder), one at a time.
+   * Only one import runs per library; a second call while one runs is refused (import.busy).
+   */
+  async import(path: string, options: ImportOptions = {}): Promise<ImportResult[]> {
+    let files: string[];
+    try {
+      const st = await fs.promises.stat(path);
+      files = st.isDirectory() ? await findPackFiles(path) : [path];
+    } catch (err) {
+      throw importError('import.not-found', { path, errno: (err as NodeJS.ErrnoException).code ?? null });
+    }
+    if (files.length === 0) throw importError('import.no-packs', { path });
+    if (this.currentImport) throw importError('import.busy');
+    const ac = new AbortController();
+    const onOuterAbort = () => ac.abort();
+    options.signal?.addEventListener('abort', onOuterAbort);
+    if (options.signal?.aborted) ac.abort();
+    this.currentImport = ac;
+    const results: ImportResult[] = [];
+    try {
+      for (const file of files) {
+        const trust = await loadTrust(this.dataDir, this.options.trustedRootFiles ?? []);
+        const result = await this.exclusive(() =>
+          importPack(file, {
+            store: this.store,
+            index: this.index,
+            fs: this.fs,
+            ...trust,
+            reserveBytes: options.reserveBytes ?? this.options.reserveBytes ?? DEFAULT_RESERVE_BYTES,
+            signal: ac.signal,
+            ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            ...(options.force !== undefined ? { force: options.force } : {}),
+            ...(this.options.diskFree ? { diskFree: this.options.diskFree } : {}),
+            ...(this.options.afterBlob ? { afterBlob: this.options.afterBlob } : {}),
+          }),
+        );
+        results.push(result);
+        if (!result.alreadyInstalled) await this.emitChanged();
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      this.currentImport = null;
+    }
+    return results;
   }
 
   /** Abort the running import, if any. */
@@ -78,12 +139,36 @@ export class PackLibrary {
     return r;
   }
 
-  async export(_ids: string[], _toDir: string): Promise<{ files: ExportedPack[]; freeBytesBefore: number | null }> {
-    throw importError('export.write-failed', { reason: 'exporter not wired yet' });
+  /** Write installed packs as verified `.tpk` files into `toDir` (free space checked first). */
+  async export(ids: readonly string[], toDir: string, options: { signal?: AbortSignal } = {}): Promise<{ files: ExportedPack[]; freeBytesBefore: number | null }> {
+    const trust = await loadTrust(this.dataDir, this.options.trustedRootFiles ?? []);
+    // Reads the store only, but blobs must not be collected under it: take the lock.
+    return this.exclusive(() =>
+      exportPacks(ids, resolve(toDir), {
+        store: this.store,
+        index: this.index,
+        ...trust,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(this.options.diskFree ? { diskFree: this.options.diskFree } : {}),
+      }),
+    );
   }
 
-  async scanDirectory(_dir: string): Promise<FoundPack[]> {
-    return [];
+  /** `.tpk` packs at `dir` (root and TeachPoint/), read from their manifests, compared with installed ones. */
+  async scanDirectory(dir: string): Promise<FoundPack[]> {
+    let installed: Map<string, number>;
+    try {
+      installed = new Map((await this.index.read()).packs.map((p) => [p.id, p.version]));
+    } catch (err) {
+      if (err instanceof TeachPointError) installed = new Map();
+      else throw err;
+    }
+    return scanForPacks(dir, installed);
+  }
+
+  /** Where trusted root keys dropped in by a technician live. */
+  get trustDir(): string {
+    return join(this.dataDir, 'trust');
   }
 
   async scrub(): Promise<ScrubReport> {
@@ -112,9 +197,6 @@ export class PackLibrary {
     for (const l of this.changedListeners) l(packs);
   }
 
-  protected setCurrentImport(c: AbortController | null): void {
-    this.currentImport = c;
-  }
 }
 
 export function toInstalledPack(r: InstalledPackRecord): InstalledPack {

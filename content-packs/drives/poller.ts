@@ -17,7 +17,7 @@ const realClock: PollerClock = {
     (h as { unref?: () => void }).unref?.();
     return h;
   },
-  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+  clearInterval: (h) => clearInterval(h as Parameters<typeof clearInterval>[0]),
 };
 
 /** Compare two drive lists by id (a stick re-mounted at the same place with a new label counts as left+arrived). */
