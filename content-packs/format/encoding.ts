@@ -76,9 +76,15 @@ export function utf8Encode(text: string): Uint8Array {
 }
 
 /** Strict UTF-8 decode: undefined when the bytes are not valid UTF-8. Leading BOM is kept as U+FEFF. */
+let strictDecoder: { decode(bytes: Uint8Array): string } | undefined; // constructing one is costly (ICU converter): reuse it
 export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
+  // ASCII fast path: every entry name in a pack is ASCII
+  let ascii = bytes.length <= 256;
+  for (let i = 0; ascii && i < bytes.length; i++) if (bytes[i]! >= 0x80) ascii = false;
+  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  strictDecoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return strictDecoder.decode(bytes);
   } catch {
     return undefined;
   }

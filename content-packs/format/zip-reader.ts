@@ -440,8 +440,9 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     entries.push(en);
   }
   // Keep central-directory order for callers.
-  const order = new Map(unique.map((r, i) => [r.entry, i]));
-  entries.sort((a, b) => order.get(a)! - order.get(b)!);
+  const kept = new Set(entries);
+  entries.length = 0;
+  for (const r of unique) if (kept.has(r.entry)) entries.push(r.entry);
   const finalByName = new Map(entries.map((en) => [en.name, en]));
   return { entries, problems, centralDirectoryOffset: cdOffset, zip64, get: (name) => finalByName.get(name) };
 }

@@ -1,0 +1,407 @@
+/**
+ * Opening and verifying .tpk packs over random access — browser-safe. Hashing is a callback so
+ * Node can stream through node:crypto (content-packs/node/verify.ts) and the browser can use
+ * @noble/hashes (the default here).
+ *
+ *   const pack = await openPack(source);          // structure, manifest, signature file
+ *   const result = await verifyPackContents(pack, { trustedRoots, now: new Date() });
+ *   if (!result.ok) show(result.problems);        // every problem, bilingual, with paths
+ *
+ * Never use `pack.manifest` for anything but display before verifyPackContents says ok.
+ */
+import { sha256 } from '@noble/hashes/sha256';
+import { isCanonicalJsonText } from './canonical';
+import { crc32 } from './crc32';
+import { type Ed25519, nobleEd25519 } from './ed25519';
+import { fromBase64, toHex, utf8DecodeStrict } from './encoding';
+import { MANIFEST_ENTRY, SIGNATURE_ENTRY, blobEntryName, forEachBlobRef, manifestBlobs, type PackManifest, validateManifest } from './manifest';
+import { type PackProblem, packProblem, problemsFromError } from './problems';
+import { type SignatureFile, parseSignatureFile, verifyManifestSignature } from './signature';
+import { Certificate, type PublicKeyFile, verifyCertificateChain } from './trust';
+import { type RandomAccessSource, type ZipEntry, inspectZip } from './zip-reader';
+
+/** Inflates a whole raw-DEFLATE entry. */
+export type InflateRaw = (compressed: Uint8Array, uncompressedSize: number) => Promise<Uint8Array>;
+
+export interface OpenPackOptions {
+  /** Needed only when manifest.json/manifest.sig are DEFLATEd (tpk writes them STORED). Default: DecompressionStream. */
+  inflateRaw?: InflateRaw;
+  /** Refuse bigger manifests (default 64 MiB). */
+  maxManifestBytes?: number;
+}
+
+export interface OpenedPack {
+  source: RandomAccessSource;
+  /** Entries with safe names (unsafe ones are only reported in `problems`). */
+  entries: ZipEntry[];
+  manifestBytes?: Uint8Array;
+  /** Present only when manifest.json passed validation. */
+  manifest?: PackManifest;
+  /** Parsed JSON even when it failed validation (for diagnostics). */
+  manifestJson?: unknown;
+  signatureBytes?: Uint8Array;
+  signature?: SignatureFile;
+  /** Container, manifest and signature-file problems found while opening. */
+  problems: PackProblem[];
+  blobEntry(sha256: string): ZipEntry | undefined;
+  entry(name: string): ZipEntry | undefined;
+}
+
+type DecompressionStreamCtor = new (format: 'deflate-raw') => { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+interface ReadableStream<T> {
+  getReader(): { read(): Promise<{ done: boolean; value?: T }>; releaseLock(): void };
+}
+interface WritableStream<T> {
+  getWriter(): { write(chunk: T): Promise<void>; close(): Promise<void>; abort(reason?: unknown): Promise<void> };
+}
+
+function decompressionStream(): DecompressionStreamCtor | undefined {
+  return (globalThis as unknown as { DecompressionStream?: DecompressionStreamCtor }).DecompressionStream;
+}
+
+/** Streams raw-DEFLATE bytes through DecompressionStream (Chrome 103+, Node 18+), calling `onData` per output chunk. */
+export async function inflateRawStreaming(chunks: AsyncIterable<Uint8Array>, onData: (chunk: Uint8Array) => void): Promise<void> {
+  const Ctor = decompressionStream();
+  if (!Ctor) throw new Error('DecompressionStream("deflate-raw") is not available in this runtime; pass an inflateRaw implementation.');
+  const ds = new Ctor('deflate-raw');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  const pump = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value) onData(value);
+    }
+  })();
+  try {
+    for await (const c of chunks) await writer.write(c);
+    await writer.close();
+  } catch (err) {
+    await writer.abort(err).catch(() => undefined);
+    await pump.catch(() => undefined);
+    throw err;
+  }
+  await pump;
+}
+
+const defaultInflateRaw: InflateRaw = async (compressed) => {
+  const parts: Uint8Array[] = [];
+  await inflateRawStreaming(
+    (async function* () {
+      yield compressed;
+    })(),
+    (c) => parts.push(c),
+  );
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) (out.set(p, o), (o += p.length));
+  return out;
+};
+
+/** Reads a whole (small) entry, inflating if needed and checking size and CRC-32. */
+export async function readEntryBytes(source: RandomAccessSource, entry: ZipEntry, inflateRaw: InflateRaw = defaultInflateRaw): Promise<{ bytes: Uint8Array; crcOk: boolean }> {
+  const raw = await source.read(entry.dataOffset, entry.compressedSize);
+  const bytes = entry.method === 0 ? raw : await inflateRaw(raw, entry.uncompressedSize);
+  if (bytes.length !== entry.uncompressedSize) throw new Error(`${entry.name}: inflated to ${bytes.length} bytes, expected ${entry.uncompressedSize}`);
+  return { bytes, crcOk: crc32(bytes) === entry.crc32 };
+}
+
+function crcProblem(name: string): PackProblem {
+  return packProblem('pack.zip-corrupt', {
+    zh: `${name} 的 CRC 校验失败（内容在复制中被改动或损坏）。请重新复制或重新下载资源包。`,
+    en: `${name} fails its CRC check (altered or damaged in transit). Copy or download the pack again.`,
+  }, name);
+}
+
+/**
+ * Opens a pack: ZIP structure, manifest.json (parsed + validated) and manifest.sig (parsed).
+ * Problems are collected, not thrown; an unreadable container yields `problems` and no manifest.
+ */
+export async function openPack(source: RandomAccessSource, options: OpenPackOptions = {}): Promise<OpenedPack> {
+  const zip = await inspectZip(source);
+  const problems: PackProblem[] = [...zip.problems];
+  const pack: OpenedPack = {
+    source,
+    entries: zip.entries,
+    problems,
+    blobEntry: (sha) => zip.get(blobEntryName(sha)),
+    entry: (name) => zip.get(name),
+  };
+  const maxManifest = options.maxManifestBytes ?? 64 * 1024 * 1024;
+  const inflate = options.inflateRaw ?? defaultInflateRaw;
+  const containerUnreadable = zip.entries.length === 0 && zip.problems.length > 0;
+  if (containerUnreadable) return pack;
+
+  // --- manifest.json
+  const me = zip.get(MANIFEST_ENTRY);
+  if (!me) {
+    problems.push(
+      packProblem('pack.manifest-missing', {
+        zh: '资源包中没有 manifest.json，不是有效的资源包。请使用 tpk build 生成的 .tpk 文件。',
+        en: 'The pack has no manifest.json, so it is not a valid pack. Use a .tpk file made by tpk build.',
+      }, MANIFEST_ENTRY),
+    );
+  } else if (me.uncompressedSize > maxManifest) {
+    problems.push(
+      packProblem('pack.manifest-not-json', {
+        zh: `manifest.json 过大（${me.uncompressedSize} 字节）。请检查资源包来源。`,
+        en: `manifest.json is too large (${me.uncompressedSize} bytes). Check where the pack came from.`,
+      }, MANIFEST_ENTRY),
+    );
+  } else {
+    try {
+      const { bytes, crcOk } = await readEntryBytes(source, me, inflate);
+      pack.manifestBytes = bytes;
+      if (!crcOk) problems.push(crcProblem(MANIFEST_ENTRY));
+      const text = utf8DecodeStrict(bytes);
+      let json: unknown;
+      let parsed = false;
+      if (text !== undefined) {
+        try {
+          json = JSON.parse(text);
+          parsed = true;
+        } catch {
+          /* reported below */
+        }
+      }
+      if (!parsed) {
+        problems.push(
+          packProblem('pack.manifest-not-json', {
+            zh: 'manifest.json 已损坏（不是有效的 UTF-8 JSON）。请重新复制或重新下载资源包。',
+            en: 'manifest.json is damaged (not valid UTF-8 JSON). Copy or download the pack again.',
+          }, MANIFEST_ENTRY),
+        );
+      } else {
+        pack.manifestJson = json;
+        if (!isCanonicalJsonText(text!)) {
+          problems.push(
+            packProblem('pack.manifest-not-canonical', {
+              zh: 'manifest.json 不是规范 JSON（键顺序或空白不同），不是由 tpk build 生成的。请用 tpk build 重新打包。',
+              en: 'manifest.json is not canonical JSON (key order or whitespace differ), so tpk build did not write it. Rebuild with tpk build.',
+            }, MANIFEST_ENTRY),
+          );
+        }
+        const v = validateManifest(json);
+        if (v.ok) pack.manifest = v.manifest;
+        else problems.push(...v.problems);
+      }
+    } catch (err) {
+      problems.push(...problemsFromError(err).map((p) => ({ ...p, path: p.path ?? MANIFEST_ENTRY })));
+    }
+  }
+
+  // --- manifest.sig
+  const se = zip.get(SIGNATURE_ENTRY);
+  if (!se) {
+    problems.push(
+      packProblem('pack.signature-missing', {
+        zh: '资源包没有签名（缺少 manifest.sig），无法确认来源，已拒绝。请向县电教馆索取已签名的资源包。',
+        en: 'The pack is not signed (manifest.sig is missing), so its origin cannot be checked and it is rejected. Ask the county for a signed pack.',
+      }, SIGNATURE_ENTRY),
+    );
+  } else if (se.uncompressedSize > 64 * 1024) {
+    problems.push(packProblem('pack.signature-malformed', { zh: 'manifest.sig 过大，不是有效的签名文件。请重新复制资源包。', en: 'manifest.sig is too large to be a signature file. Copy the pack again.' }, SIGNATURE_ENTRY));
+  } else {
+    try {
+      const { bytes, crcOk } = await readEntryBytes(source, se, inflate);
+      pack.signatureBytes = bytes;
+      if (!crcOk) problems.push(crcProblem(SIGNATURE_ENTRY));
+      const sig = parseSignatureFile(bytes);
+      if (sig.ok) pack.signature = sig.signature;
+      else problems.push(...sig.problems);
+    } catch (err) {
+      problems.push(...problemsFromError(err).map((p) => ({ ...p, path: p.path ?? SIGNATURE_ENTRY })));
+    }
+  }
+  return pack;
+}
+
+export interface HashResult {
+  sha256: string;
+  /** Bytes hashed (uncompressed). */
+  size: number;
+}
+
+/** Hashes an entry's uncompressed content. Throwing means the entry could not be read/inflated. */
+export type HashEntry = (entry: ZipEntry) => Promise<HashResult>;
+
+/** Default HashEntry: @noble/hashes sha256 over 1 MiB reads; DEFLATE via DecompressionStream. */
+export function nobleHashEntry(source: RandomAccessSource, chunkSize = 1024 * 1024): HashEntry {
+  return async (entry) => {
+    const h = sha256.create();
+    let size = 0;
+    async function* raw() {
+      for (let o = 0; o < entry.compressedSize; o += chunkSize) {
+        yield await source.read(entry.dataOffset + o, Math.min(chunkSize, entry.compressedSize - o));
+      }
+    }
+    if (entry.method === 0) {
+      for await (const c of raw()) (h.update(c), (size += c.length));
+    } else {
+      await inflateRawStreaming(raw(), (c) => (h.update(c), (size += c.length)));
+    }
+    return { sha256: toHex(h.digest()), size };
+  };
+}
+
+export interface VerifyPackOptions {
+  trustedRoots: readonly PublicKeyFile[];
+  /** Revocation lists as published by the province (invalid ones are reported and ignored). */
+  revocations?: readonly unknown[];
+  now: Date;
+  ed25519?: Ed25519;
+  /** Default: nobleHashEntry(pack.source). */
+  hashEntry?: HashEntry;
+  /** Called after each blob is checked (for progress bars). */
+  onProgress?: (p: { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number }) => void;
+  /** Hash this many blobs at a time (default 2). */
+  concurrency?: number;
+}
+
+export interface PackVerification {
+  ok: boolean;
+  problems: PackProblem[];
+  manifest?: PackManifest;
+  /** Who signed it, when the signature and certificate chain check out. */
+  signer?: { keyId: string; name: string; certificate: Certificate };
+}
+
+/**
+ * Full verification: container, schema, signature over the exact manifest bytes, certificate
+ * chain (trusted root, validity at `now`, revocations), every referenced blob (present, size,
+ * sha256) and no unexpected entries. Returns every problem found.
+ */
+export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOptions): Promise<PackVerification> {
+  const ed = options.ed25519 ?? nobleEd25519;
+  const problems: PackProblem[] = [...pack.problems];
+  const result: PackVerification = { ok: false, problems };
+  if (pack.manifest) result.manifest = pack.manifest;
+
+  // --- signature + chain (possible even when the schema failed, if the certificate parses)
+  const json = pack.manifestJson as { publisher?: { keyId?: unknown; certificate?: unknown } } | undefined;
+  const certParse = Certificate.safeParse(json?.publisher?.certificate);
+  let signatureOk = false;
+  let chainOk = false;
+  if (pack.manifestBytes && pack.signature && certParse.success) {
+    const cert = certParse.data;
+    if (pack.signature.keyId !== cert.subject.keyId) {
+      problems.push(
+        packProblem('pack.key-mismatch', {
+          zh: `签名使用的密钥 ${pack.signature.keyId} 与清单中发布者证书的密钥 ${cert.subject.keyId} 不一致，已拒绝。请让县电教馆用证书对应的私钥重新签名。`,
+          en: `The signature was made with key ${pack.signature.keyId}, but the manifest's publisher certificate is for key ${cert.subject.keyId}; rejected. Ask the county to re-sign with the certified key.`,
+        }, 'manifest.sig#keyId', { signatureKeyId: pack.signature.keyId, certificateKeyId: cert.subject.keyId }),
+      );
+    } else if (!(await verifyManifestSignature(pack.manifestBytes, pack.signature, fromBase64(cert.subject.publicKey)!, ed))) {
+      problems.push(
+        packProblem('pack.bad-signature', {
+          zh: `资源包签名无效：manifest.json 在签名后被改动，或签名已损坏。不要导入；请重新复制资源包，或联系发布者“${cert.subject.name}”。`,
+          en: `Invalid pack signature: manifest.json was changed after signing, or the signature is damaged. Do not import; copy the pack again or contact the publisher "${cert.subject.name}".`,
+        }, SIGNATURE_ENTRY, { keyId: pack.signature.keyId }),
+      );
+    } else signatureOk = true;
+    const chain = await verifyCertificateChain(cert, options.trustedRoots, { now: options.now, revocations: options.revocations ?? [], ed25519: ed });
+    problems.push(...chain);
+    chainOk = chain.length === 0;
+    if (signatureOk && chainOk) result.signer = { keyId: cert.subject.keyId, name: cert.subject.name, certificate: cert };
+  } else if (pack.manifestBytes && pack.signature && json && !certParse.success && pack.manifest === undefined) {
+    // the schema problems already name publisher.certificate; say explicitly that trust could not be checked
+    problems.push(
+      packProblem('pack.bad-signature', {
+        zh: '无法验证签名：清单中的发布者证书缺失或无效。请向县电教馆索取重新签名的资源包。',
+        en: 'The signature cannot be checked: the publisher certificate in the manifest is missing or invalid. Ask the county for a re-signed pack.',
+      }, 'publisher.certificate'),
+    );
+  }
+
+  // --- entries: expected = manifest.json, manifest.sig, blobs the manifest references
+  const expected = new Set<string>([MANIFEST_ENTRY, SIGNATURE_ENTRY]);
+  const manifest = pack.manifest;
+  if (manifest) {
+    const firstPath = new Map<string, string>();
+    forEachBlobRef(manifest, (b, path) => {
+      if (!firstPath.has(b.sha256)) firstPath.set(b.sha256, path);
+    });
+    const refs = manifestBlobs(manifest);
+    for (const b of refs) expected.add(blobEntryName(b.sha256));
+    const toHash: { ref: (typeof refs)[number]; entry: ZipEntry }[] = [];
+    for (const ref of refs) {
+      const name = blobEntryName(ref.sha256);
+      const entry = pack.blobEntry(ref.sha256);
+      const path = firstPath.get(ref.sha256);
+      if (!entry) {
+        problems.push(
+          packProblem('pack.missing-blob', {
+            zh: `资源包缺少文件 ${name}（${path} 引用了它）。资源包不完整，请重新复制或让县电教馆重新打包。`,
+            en: `The pack lacks ${name} (referenced by ${path}). The pack is incomplete; copy it again or ask the county to rebuild it.`,
+          }, path, { sha256: ref.sha256, entry: name }),
+        );
+      } else if (entry.uncompressedSize !== ref.size) {
+        problems.push(
+          packProblem('pack.blob-size-mismatch', {
+            zh: `${name} 的大小是 ${entry.uncompressedSize} 字节，但清单（${path}）记录为 ${ref.size} 字节。资源包已损坏，请重新复制。`,
+            en: `${name} is ${entry.uncompressedSize} bytes but the manifest (${path}) says ${ref.size}. The pack is damaged; copy it again.`,
+          }, path, { sha256: ref.sha256, expected: ref.size, actual: entry.uncompressedSize }),
+        );
+      } else toHash.push({ ref, entry });
+    }
+
+    const hashEntry = options.hashEntry ?? nobleHashEntry(pack.source);
+    const bytesTotal = toHash.reduce((n, t) => n + t.ref.size, 0);
+    let bytesDone = 0;
+    let blobsDone = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < toHash.length) {
+        const { ref, entry } = toHash[next++]!;
+        const path = firstPath.get(ref.sha256);
+        try {
+          const h = await hashEntry(entry);
+          if (h.size !== ref.size) {
+            problems.push(
+              packProblem('pack.blob-size-mismatch', {
+                zh: `${entry.name} 解压后是 ${h.size} 字节，而不是 ${ref.size} 字节。资源包已损坏，请重新复制。`,
+                en: `${entry.name} decompresses to ${h.size} bytes, not ${ref.size}. The pack is damaged; copy it again.`,
+              }, path, { sha256: ref.sha256, expected: ref.size, actual: h.size }),
+            );
+          } else if (h.sha256 !== ref.sha256) {
+            problems.push(
+              packProblem('pack.blob-hash-mismatch', {
+                zh: `${entry.name} 的内容与清单不符（sha256 校验失败），文件被改动或在复制中损坏。请重新复制或重新下载资源包。`,
+                en: `${entry.name} does not match the manifest (sha256 mismatch): it was altered or damaged in transit. Copy or download the pack again.`,
+              }, path, { expected: ref.sha256, actual: h.sha256 }),
+            );
+          }
+        } catch (err) {
+          const text = err instanceof Error ? err.message : String(err);
+          problems.push(
+            packProblem('pack.blob-unreadable', {
+              zh: `无法读取 ${entry.name}（${text}）。资源包可能已损坏，或 U 盘被拔出。请重新复制后再试。`,
+              en: `Could not read ${entry.name} (${text}). The pack may be damaged or the USB stick was removed. Copy it again and retry.`,
+            }, path, { sha256: ref.sha256 }),
+          );
+        }
+        bytesDone += ref.size;
+        blobsDone++;
+        options.onProgress?.({ bytesDone, bytesTotal, blobsDone, blobsTotal: toHash.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  }
+
+  for (const e of pack.entries) {
+    if (expected.has(e.name)) continue;
+    // Without a valid manifest we cannot tell which blobs belong; only flag what can never belong.
+    if (!manifest && /^blobs\/[0-9a-f]{64}$/.test(e.name)) continue;
+    problems.push(
+      packProblem('pack.unexpected-entry', {
+        zh: `资源包含有清单之外的条目“${e.name}”，可能被人改动过，已拒绝。请使用 tpk build 生成的原始资源包。`,
+        en: `The pack contains "${e.name}", which the manifest does not list; it may have been tampered with and is rejected. Use the original pack made by tpk build.`,
+      }, e.name),
+    );
+  }
+
+  result.ok = problems.length === 0 && !!manifest && signatureOk && chainOk;
+  return result;
+}
