@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { AboutPanel } from '../features/about/AboutPanel';
@@ -6,7 +7,10 @@ import { LanguageSwitch } from './LanguageSwitch';
 
 /** The app frame: header (name, navigation, language), sync status, the page, about footer. */
 export function Frame() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  useEffect(() => {
+    document.title = t('app.name');
+  }, [t, i18n.language]);
   return (
     <div className="frame">
       <a className="skip-link" href="#main" onClick={(e) => {

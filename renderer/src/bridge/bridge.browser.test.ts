@@ -109,6 +109,24 @@ describe('HttpBridge', () => {
     expect(es.closed).toBe(true);
   });
 
+  it('replays the last heartbeat to a listener that subscribes after it arrived', async () => {
+    FakeEventSource.instances = [];
+    const bridge = new HttpBridge({ token: 't', fetchImpl: fetch, EventSourceImpl: FakeEventSource as unknown as typeof EventSource });
+    bridge.on('app.willQuit', () => {}); // opens the stream
+    FakeEventSource.instances[0]!.send('app.heartbeat', JSON.stringify({ at: 'first' }));
+    const late = vi.fn();
+    bridge.on('app.heartbeat', late);
+    await Promise.resolve();
+    expect(late).toHaveBeenCalledWith({ at: 'first' });
+    // Not replayed: one-shot events.
+    FakeEventSource.instances[0]!.send('drives.packsFound', JSON.stringify({ driveId: 'd', packs: [] }));
+    const lateDrives = vi.fn();
+    bridge.on('drives.packsFound', lateDrives);
+    await Promise.resolve();
+    expect(lateDrives).not.toHaveBeenCalled();
+    bridge.dispose();
+  });
+
   it('reopens the stream after it is closed for good (e.g. host restarted)', async () => {
     vi.useFakeTimers();
     try {
@@ -209,7 +227,7 @@ describe('platforms', () => {
     expect(() => web.mediaUrl('../etc/passwd')).toThrow();
     expect(web.supportsSafeModeSwitch()).toBe(false);
     const electron = new ElectronPlatform(new HttpBridge({ token: null }));
-    expect(electron.mediaUrl(sha)).toMatch(new RegExp(`/${sha}$`));
+    expect(electron.mediaUrl(sha)).toBe(`tp-media://teachpoint/media/${sha}`);
     expect(electron.supportsSafeModeSwitch()).toBe(true);
   });
 });

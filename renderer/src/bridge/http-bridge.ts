@@ -8,7 +8,7 @@ import {
 } from '../../../common/bridge/contract';
 import { bridgeError } from '../../../common/bridge/errors';
 import { TeachPointError } from '../../../common/errors/errors';
-import { timeoutFor, type CallOptions, type RendererBridge } from './types';
+import { STICKY_EVENTS, timeoutFor, type CallOptions, type RendererBridge } from './types';
 import { parseEvent, unwrapResult, withTimeout } from './validate';
 
 export interface HttpBridgeOptions {
@@ -41,6 +41,7 @@ export class HttpBridge implements RendererBridge {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelay: number;
   private disposed = false;
+  private readonly sticky = new Map<BridgeEventName, unknown>();
 
   constructor(private readonly options: HttpBridgeOptions) {
     this.token = options.token;
@@ -103,7 +104,13 @@ export class HttpBridge implements RendererBridge {
     };
     set.add(wrapped);
     if (!this.source) this.connect();
-    else if (isNewEvent) this.listen(this.source, event);
+    else if (isNewEvent && !STICKY_EVENTS.includes(event)) this.listen(this.source, event);
+    if (this.sticky.has(event)) {
+      const last = this.sticky.get(event);
+      queueMicrotask(() => {
+        if (set!.has(wrapped)) wrapped(last);
+      });
+    }
     return () => {
       set!.delete(wrapped);
     };
@@ -123,7 +130,8 @@ export class HttpBridge implements RendererBridge {
     const token = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : '';
     const source = new this.EventSourceImpl(`${this.baseUrl}/api/events${token}`);
     this.source = source;
-    for (const name of this.listeners.keys()) this.listen(source, name);
+    const names = new Set<BridgeEventName>([...this.listeners.keys(), ...STICKY_EVENTS]);
+    for (const name of names) this.listen(source, name);
     source.addEventListener('open', () => {
       this.reconnectDelay = this.options.reconnectMs ?? 2000;
     });
@@ -152,6 +160,7 @@ export class HttpBridge implements RendererBridge {
         return;
       }
       if (!isBridgeEventName(name)) return;
+      if (STICKY_EVENTS.includes(name)) this.sticky.set(name, data);
       for (const l of [...(this.listeners.get(name) ?? [])]) l(data);
     });
   }

@@ -8,7 +8,7 @@ import type {
 import { bridgeError } from '../../../common/bridge/errors';
 import { PRELOAD_GLOBAL, type TeachPointPreloadApi } from '../../../common/bridge/preload-api';
 import { TeachPointError } from '../../../common/errors/errors';
-import { timeoutFor, type CallOptions, type RendererBridge } from './types';
+import { STICKY_EVENTS, timeoutFor, type CallOptions, type RendererBridge } from './types';
 import { parseEvent, unwrapResult, withTimeout } from './validate';
 
 /** The preload global, if this page runs inside the Electron shell. */
@@ -22,8 +22,12 @@ export function getPreloadApi(win: Window = window): TeachPointPreloadApi | null
 export class IpcBridge implements RendererBridge {
   readonly transport = 'ipc' as const;
   private readonly unsubscribers = new Set<() => void>();
+  private readonly sticky = new Map<BridgeEventName, unknown>();
 
-  constructor(private readonly api: TeachPointPreloadApi) {}
+  constructor(private readonly api: TeachPointPreloadApi) {
+    // Remember sticky events from the start, so late subscribers get the latest one.
+    for (const name of STICKY_EVENTS) this.api.subscribe(name, (raw) => this.sticky.set(name, raw));
+  }
 
   async call<M extends BridgeMethodName>(method: M, request: BridgeRequest<M>, options?: CallOptions): Promise<BridgeResponse<M>> {
     let pending: Promise<unknown>;
@@ -51,6 +55,14 @@ export class IpcBridge implements RendererBridge {
       if (this.unsubscribers.delete(unsubscribe)) off();
     };
     this.unsubscribers.add(unsubscribe);
+    if (this.sticky.has(event)) {
+      const last = this.sticky.get(event);
+      queueMicrotask(() => {
+        if (!this.unsubscribers.has(unsubscribe)) return;
+        const payload = parseEvent(event, last);
+        if (payload !== null) listener(payload);
+      });
+    }
     return unsubscribe;
   }
 

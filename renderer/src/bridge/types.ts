@@ -1,4 +1,4 @@
-import type { BridgeClient, BridgeMethodName, BridgeRequest, BridgeResponse } from '../../../common/bridge/contract';
+import type { BridgeClient, BridgeEventName, BridgeMethodName, BridgeRequest, BridgeResponse } from '../../../common/bridge/contract';
 
 export interface CallOptions {
   /** Override the per-method timeout (ms). Every call has one; see DEFAULT_TIMEOUTS. */
@@ -14,6 +14,13 @@ export interface RendererBridge extends BridgeClient {
   /** Stop timers and event streams (tests, reload). */
   dispose(): void;
 }
+
+/**
+ * Events whose latest payload describes current state, replayed to a listener that subscribes after
+ * it arrived (the host sends `app.heartbeat` first on every stream, often before React has mounted
+ * the component that listens). Never add one-shot commands such as `app.willQuit` here.
+ */
+export const STICKY_EVENTS: readonly BridgeEventName[] = ['app.heartbeat'];
 
 /** Default timeout of a call, in ms. */
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;

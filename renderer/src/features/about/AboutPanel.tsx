@@ -31,7 +31,7 @@ export function AboutPanel() {
       {info.error ? <ErrorMessage error={info.error} onRetry={info.reload} /> : null}
       {storage.error ? <ErrorMessage error={storage.error} onRetry={storage.reload} /> : null}
       <dl className="about-list">
-        <div>
+        <div className="about-storage">
           <dt>{t('about.storage')}</dt>
           <dd data-testid="storage-usage">
             {storage.data
