@@ -510,7 +510,14 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
     nodes.filter((n) => {
       if (n.level === 'lesson' || n.resources) {
         if (!n.resources || n.resources.length === 0) {
-          problems.push(buildProblem('build.empty-lesson', { zh: `课“${n.title['zh-CN']}”里没有任何可用的资源文件`, en: `Lesson "${n.title['zh-CN']}" has no usable resource files` }, { file: n.path }));
+          const fromYaml = /^pack\.yaml (lessons\[\d+\])$/.exec(n.path);
+          problems.push(
+            buildProblem(
+              'build.empty-lesson',
+              { zh: `课“${n.title['zh-CN']}”里没有任何可用的资源文件`, en: `Lesson "${n.title['zh-CN']}" has no usable resource files` },
+              fromYaml ? { file: 'pack.yaml', field: fromYaml[1]! } : { file: n.path },
+            ),
+          );
           return false;
         }
         for (const r of n.resources) {
