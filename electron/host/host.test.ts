@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeMethodNames } from '../../common/bridge/contract';
 import { dispatchBridgeCall } from '../../common/bridge/dispatch';
 import type { HostEvent } from './events';
-import { createHost, extraDrivesFromEnv, type Host } from './host';
+import { createHost, extraDrivesFromEnv, SAMPLES_DRIVE_LABEL, type Host } from './host';
 
 const root = mkdtempSync(join(tmpdir(), 'tp-host-'));
 const dataDir = join(root, 'data');
@@ -85,5 +85,6 @@ describe('createHost', () => {
   it('reads extra drives from TEACHPOINT_EXTRA_DRIVES', () => {
     expect(extraDrivesFromEnv({ TEACHPOINT_EXTRA_DRIVES: ['/a', '/b'].join(delimiter) })).toEqual(['/a', '/b']);
     expect(extraDrivesFromEnv({})).toEqual([]);
+    expect(extraDrivesFromEnv({ TEACHPOINT_SAMPLES_DIR: '/s' })).toEqual([{ path: '/s', label: SAMPLES_DRIVE_LABEL }]);
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { BridgeHandlers } from '../../common/bridge/contract';
 import type { RemovableDrive } from '../../common/bridge/methods/drives';
 import type { MediaResolver } from '../../common/media/media';
+import { PackLibrary } from '../../content-packs/device/pack-library';
 import { listRemovableDrives } from '../../content-packs/drives/list-drives';
 import type { HostContext } from './context';
 import { createEventHub, type EventHub } from './events';
@@ -14,6 +15,18 @@ import { readSettings } from './settings';
 
 /** Env var: folders (path.delimiter-separated) shown as if they were USB sticks. */
 export const EXTRA_DRIVES_ENV = 'TEACHPOINT_EXTRA_DRIVES';
+/** Env var: the sample packs folder, shown as a stick labelled SAMPLES_DRIVE_LABEL (set by `npm start`). */
+export const SAMPLES_DIR_ENV = 'TEACHPOINT_SAMPLES_DIR';
+/** Env var: extra trusted root public keys (path.delimiter-separated) for this session only, e.g. the samples' dev root. */
+export const TRUST_ROOTS_ENV = 'TEACHPOINT_TRUST_ROOTS';
+export const SAMPLES_DRIVE_LABEL = '示例资源包 Sample packs';
+
+/** A folder shown as if it were a USB stick. */
+export interface ExtraDrive {
+  path: string;
+  /** Shown as the stick's label; default: the folder name. */
+  label?: string;
+}
 
 export interface HostOptions {
   dataDir: string;
@@ -22,9 +35,14 @@ export interface HostOptions {
   electronVersion?: string | null;
   /**
    * Folders presented to the drives feature as extra removable drives — the first-run sample packs
-   * (`npm start`), e2e tests. Default: `TEACHPOINT_EXTRA_DRIVES` from the environment.
+   * (`npm start`), e2e tests. Default: `TEACHPOINT_EXTRA_DRIVES` + `TEACHPOINT_SAMPLES_DIR` from the environment.
    */
-  extraDrives?: string[];
+  extraDrives?: Array<string | ExtraDrive>;
+  /**
+   * Root public-key files trusted for this session in addition to `<data>/trust/*.pub` (not persisted).
+   * Default: `TEACHPOINT_TRUST_ROOTS` from the environment.
+   */
+  trustedRootFiles?: string[];
   /** Drive reader override (tests); the extra drives are added to whatever it returns. */
   readDrives?: () => Promise<RemovableDrive[]>;
   /** Poll interval of the drives feature (default 2 s). */
@@ -64,7 +82,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     appVersion: options.appVersion,
   };
 
-  const extraDrives = (options.extraDrives ?? extraDrivesFromEnv()).map((d) => path.resolve(d));
+  const extraDrives = (options.extraDrives ?? extraDrivesFromEnv()).map((d) =>
+    typeof d === 'string' ? { path: path.resolve(d) } : { ...d, path: path.resolve(d.path) },
+  );
   const baseReadDrives = options.readDrives ?? (() => listRemovableDrives());
   const readDrives = async (): Promise<RemovableDrive[]> => {
     const [real, extra] = await Promise.all([baseReadDrives().catch(() => []), virtualDrives(extraDrives)]);
@@ -73,7 +93,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const app = createAppFeature(context);
   const storage = createStorageFeature(context);
-  const packs = createPacksFeature(context);
+  const trustedRootFiles = (options.trustedRootFiles ?? listFromEnv(TRUST_ROOTS_ENV)).map((f) => path.resolve(f));
+  const packs = createPacksFeature(context, new PackLibrary({ dataDir, trustedRootFiles }));
   const drives = createDrivesFeature(context, {
     library: packs.library,
     readDrives,
@@ -106,22 +127,31 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
 }
 
-export function extraDrivesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const raw = env[EXTRA_DRIVES_ENV];
+/** Extra drives the environment asks for: TEACHPOINT_EXTRA_DRIVES, then TEACHPOINT_SAMPLES_DIR (labelled). */
+export function extraDrivesFromEnv(env: NodeJS.ProcessEnv = process.env): Array<string | ExtraDrive> {
+  const drives: Array<string | ExtraDrive> = listFromEnv(EXTRA_DRIVES_ENV, env);
+  const samples = env[SAMPLES_DIR_ENV];
+  if (samples) drives.push({ path: samples, label: SAMPLES_DRIVE_LABEL });
+  return drives;
+}
+
+function listFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[name];
   if (!raw) return [];
   return raw.split(path.delimiter).filter((s) => s.trim().length > 0);
 }
 
 /** Existing folders as RemovableDrive entries (id = the absolute folder path, like a Linux mount point). */
-async function virtualDrives(dirs: string[]): Promise<RemovableDrive[]> {
+async function virtualDrives(drives: ExtraDrive[]): Promise<RemovableDrive[]> {
   const out: RemovableDrive[] = [];
-  for (const dir of dirs) {
+  for (const drive of drives) {
     try {
-      if (!(await fs.promises.stat(dir)).isDirectory()) continue;
+      if (!(await fs.promises.stat(drive.path)).isDirectory()) continue;
     } catch {
       continue;
     }
-    out.push({ id: dir, mountPoint: dir, label: path.basename(dir) || dir, totalBytes: null, freeBytes: null });
+    const label = drive.label ?? (path.basename(drive.path) || drive.path);
+    out.push({ id: drive.path, mountPoint: drive.path, label, totalBytes: null, freeBytes: null });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +21,18 @@ export default async function globalSetup(): Promise<void> {
   const stickDir = join(workDir, 'usb-stick');
   mkdirSync(stickDir, { recursive: true });
   const samplesOut = join(REPO_ROOT, 'content-packs', 'samples', 'out');
-  const samplePacks = existsSync(samplesOut) ? readdirSync(samplesOut).filter((f) => f.endsWith('.tpk')) : [];
+  const listSamples = () => (existsSync(samplesOut) ? readdirSync(samplesOut).filter((f) => f.endsWith('.tpk')) : []);
+  if (listSamples().length === 0 && process.env.TEACHPOINT_E2E_SAMPLES !== '0') buildSamples();
+  const samplePacks = listSamples();
   for (const f of samplePacks) cpSync(join(samplesOut, f), join(stickDir, f));
+  const devRoot = join(samplesOut, 'dev-root.pub');
+  const trust = samplePacks.length > 0 && existsSync(devRoot) ? ['--trust', devRoot] : [];
 
   const logFile = join(workDir, 'host.log');
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', dataDir, '--port', '0', '--static', staticDir, '--extra-drive', stickDir],
+    ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', dataDir, '--port', '0', '--static', staticDir, '--samples', stickDir, ...trust],
     { cwd: REPO_ROOT, stdio: ['ignore', log, log], env: { ...process.env, TEACHPOINT_EXTRA_DRIVES: '' }, detached: false },
   );
   if (child.pid === undefined) throw new Error('could not start the host process');
@@ -40,6 +44,19 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(join(REPO_ROOT, 'tests', '.tmp'), { recursive: true });
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   child.unref();
+}
+
+/** Fresh clone: build the demo packs once (`npm run samples`), serialised with other builds in this tree. */
+function buildSamples(): void {
+  const script = join(REPO_ROOT, 'content-packs', 'samples', 'build-samples.ts');
+  if (!existsSync(script)) return;
+  console.log('[e2e] building the sample packs (npm run samples)…');
+  const args = ['--import', 'tsx', script];
+  const r =
+    process.platform === 'linux' && existsSync('/usr/bin/flock')
+      ? spawnSync('/usr/bin/flock', ['/tmp/teachpoint-samples-build.lock', process.execPath, ...args], { cwd: REPO_ROOT, stdio: 'inherit' })
+      : spawnSync(process.execPath, args, { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) console.warn('[e2e] building the sample packs failed; the import test will be skipped');
 }
 
 async function waitForUrl(logFile: string, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * `tsx electron/host/cli/serve.ts [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]…`
+ * `tsx electron/host/cli/serve.ts [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]… [--samples <dir>] [--trust <root.pub>]…`
  *
  * Runs the host and its HTTP transport without Electron (dev, kiosk browsers, e2e). Prints the app
  * URL as `TEACHPOINT_URL=http://127.0.0.1:<port>/#token=<token>` on stdout (scripts parse that line),
@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { defaultDataDir } from '../../../content-packs/device/data-dir';
-import { createHost, extraDrivesFromEnv } from '../host';
+import { createHost, extraDrivesFromEnv, SAMPLES_DRIVE_LABEL, TRUST_ROOTS_ENV, type ExtraDrive } from '../host';
 import { startHttpTransport } from '../http/server';
 
 export interface ServeArgs {
@@ -17,15 +17,18 @@ export interface ServeArgs {
   port: number;
   host: string;
   staticDir: string;
-  extraDrives: string[];
+  extraDrives: Array<string | ExtraDrive>;
+  trustedRootFiles: string[];
 }
 
-const USAGE = `Usage: serve [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]...
+const USAGE = `Usage: serve [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]... [--samples <dir>] [--trust <root.pub>]...
   --data         device data directory (default: $TEACHPOINT_DATA or the platform app-data folder)
   --port         port to listen on (default 0 = any free port)
   --host         interface to bind (default 127.0.0.1; anything else exposes the app to the network)
   --static       built renderer folder (default: dist/renderer)
-  --extra-drive  folder to show as if it were a USB stick (repeatable; also $TEACHPOINT_EXTRA_DRIVES)`;
+  --extra-drive  folder to show as if it were a USB stick (repeatable; also $TEACHPOINT_EXTRA_DRIVES)
+  --samples      like --extra-drive, labelled as the sample packs ($TEACHPOINT_SAMPLES_DIR)
+  --trust        root public key (.pub) trusted for this session only (repeatable; $TEACHPOINT_TRUST_ROOTS)`;
 
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): ServeArgs {
   const args: ServeArgs = {
@@ -34,6 +37,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
     host: '127.0.0.1',
     staticDir: path.join(repoRoot, 'dist', 'renderer'),
     extraDrives: extraDrivesFromEnv(env),
+    trustedRootFiles: (env[TRUST_ROOTS_ENV] ?? '').split(path.delimiter).filter((s) => s.length > 0),
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -62,6 +66,12 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
       case '--extra-drive':
         args.extraDrives.push(takeValue());
         break;
+      case '--samples':
+        args.extraDrives.push({ path: takeValue(), label: SAMPLES_DRIVE_LABEL });
+        break;
+      case '--trust':
+        args.trustedRootFiles.push(takeValue());
+        break;
       case '--help':
       case '-h':
         throw new Error(USAGE);
@@ -84,7 +94,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const version = readVersion(repoRoot);
-  const host = await createHost({ dataDir: args.data, shell: 'browser', appVersion: version, extraDrives: args.extraDrives });
+  const host = await createHost({
+    dataDir: args.data,
+    shell: 'browser',
+    appVersion: version,
+    extraDrives: args.extraDrives,
+    trustedRootFiles: args.trustedRootFiles,
+  });
   const transport = await startHttpTransport({
     handlers: host.handlers,
     events: host.events,
