@@ -38,9 +38,11 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
 const url = `tp-media://teachpoint/media/${sha}`;
 
 describe('parseMediaUrl', () => {
-  it('accepts only /media/<sha256> and /courseware/<sha256> on the media origin', () => {
+  it('accepts only /media/<sha256> and /courseware/<sha256>/<entry> on the media origin', () => {
     expect(parseMediaUrl(url)).toEqual({ kind: 'media', sha256: sha });
-    expect(parseMediaUrl(`tp-media://teachpoint/courseware/${sha}`)).toEqual({ kind: 'courseware', sha256: sha });
+    expect(parseMediaUrl(`tp-media://teachpoint/courseware/${sha}`)).toEqual({ kind: 'courseware', sha256: sha, entry: 'index.html' });
+    expect(parseMediaUrl(`tp-media://teachpoint/courseware/${sha}/js/app.js`)).toEqual({ kind: 'courseware', sha256: sha, entry: 'js/app.js' });
+    expect(parseMediaUrl(`tp-media://teachpoint/courseware/${sha}/unit%201/`)).toEqual({ kind: 'courseware', sha256: sha, entry: 'unit 1/index.html' });
     for (const bad of [
       `tp-media://teachpoint/media/${sha.toUpperCase()}`,
       `tp-media://teachpoint/media/${sha}/x`,
@@ -49,6 +51,10 @@ describe('parseMediaUrl', () => {
       `tp-media://other/media/${sha}`,
       `app://teachpoint/media/${sha}`,
       `tp-media://teachpoint/${sha}`,
+      `tp-media://teachpoint/courseware/${sha}/a%2f..%2f..%2fx`,
+      `tp-media://teachpoint/courseware/${sha}/a%5cb.js`,
+      `tp-media://teachpoint/courseware/${sha}/a%00.js`,
+      `tp-media://teachpoint/courseware/nothex/index.html`,
     ]) {
       expect(parseMediaUrl(bad), bad).toBeNull();
     }
@@ -118,9 +124,16 @@ describe('mediaReply', () => {
     expect((await mediaReply(request(url), ghost)).status).toBe(404);
   });
 
-  it('serves courseware with the sandboxing CSP, media without it', async () => {
-    const courseware = await mediaReply(request(`tp-media://teachpoint/courseware/${sha}`), resolver);
-    expect(courseware.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts/);
+  it('answers courseware URLs only under the sandboxing CSP, and never with the raw zip blob', async () => {
+    lookups.length = 0;
+    const courseware = await mediaReply(request(`tp-media://teachpoint/courseware/${sha}/index.html`), resolver);
+    expect(courseware.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts;/);
+    expect(courseware.status).toBe(404);
+    expect(courseware.body).toEqual({ kind: 'text', text: expect.any(String) });
+    expect(lookups).toEqual([]);
+  });
+
+  it('serves media without a CSP but with CORS for the app origin', async () => {
     const media: ProtocolReply = await mediaReply(request(url), resolver);
     expect(media.headers['Content-Security-Policy']).toBeUndefined();
     expect(media.headers['Access-Control-Allow-Origin']).toBe('app://teachpoint');

@@ -11,9 +11,13 @@ export interface MediaRequest {
   header(name: string): string | null;
 }
 
-type MediaTarget = { kind: 'media' | 'courseware'; sha256: string };
+type MediaTarget = { kind: 'media'; sha256: string } | { kind: 'courseware'; sha256: string; entry: string };
 
-/** `tp-media://teachpoint/media/<sha256>` or `/courseware/<sha256>`; anything else is null. */
+/**
+ * `tp-media://teachpoint/media/<sha256>`, or `/courseware/<sha256>/<entry path>` (an entry of an
+ * HTML5 courseware zip, `index.html` when empty); anything else — including an entry path with
+ * `..`, backslashes, NUL or encoded separators — is null.
+ */
 export function parseMediaUrl(rawUrl: string): MediaTarget | null {
   let url: URL;
   try {
@@ -22,12 +26,35 @@ export function parseMediaUrl(rawUrl: string): MediaTarget | null {
     return null;
   }
   if (url.protocol !== `${MEDIA_SCHEME}:` || url.hostname !== APP_HOST || url.port !== '' || url.username !== '' || url.password !== '') return null;
-  for (const [kind, prefix] of [['media', MEDIA_PATH_PREFIX], ['courseware', COURSEWARE_PATH_PREFIX]] as const) {
-    if (!url.pathname.startsWith(prefix)) continue;
-    const sha256 = url.pathname.slice(prefix.length);
-    return SHA256_HEX.test(sha256) ? { kind, sha256 } : null;
+  if (url.pathname.startsWith(MEDIA_PATH_PREFIX)) {
+    const sha256 = url.pathname.slice(MEDIA_PATH_PREFIX.length);
+    return SHA256_HEX.test(sha256) ? { kind: 'media', sha256 } : null;
+  }
+  if (url.pathname.startsWith(COURSEWARE_PATH_PREFIX)) {
+    const rest = url.pathname.slice(COURSEWARE_PATH_PREFIX.length);
+    const slash = rest.indexOf('/');
+    const sha256 = slash < 0 ? rest : rest.slice(0, slash);
+    if (!SHA256_HEX.test(sha256)) return null;
+    const rawEntry = slash < 0 ? '' : rest.slice(slash + 1);
+    if (/%(2f|5c|00)/i.test(rawEntry)) return null;
+    let entry: string;
+    try {
+      entry = decodeURIComponent(rawEntry);
+    } catch {
+      return null;
+    }
+    if (/[\\\0]/.test(entry) || entry.split('/').some((s) => s === '..' || s === '.')) return null;
+    return { kind: 'courseware', sha256, entry: entry === '' || entry.endsWith('/') ? `${entry}index.html` : entry };
   }
   return null;
+}
+
+/** Courseware responses: sandboxed, never the raw zip. */
+function coursewareReply(): ProtocolReply {
+  // HTML5 courseware is a zip blob; its entries are served here once the host exposes zip entry
+  // reading (the HTTP transport reserves /courseware/ the same way, electron/host/http/server.ts).
+  // Until then: a sandboxed 404 — the zip itself is never handed to a frame.
+  return textReply(404, 'Courseware serving is not available yet', { 'Content-Security-Policy': buildCoursewareCsp() });
 }
 
 /**
@@ -40,6 +67,7 @@ export async function mediaReply(req: MediaRequest, resolver: MediaResolver): Pr
   const common: Record<string, string> = { 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': APP_ORIGIN };
   const target = parseMediaUrl(req.url);
   if (!target) return textReply(404, 'Not Found', common);
+  if (target.kind === 'courseware') return coursewareReply();
   const blob = await resolver.resolve(target.sha256);
   if (!blob || blob.sha256 !== target.sha256) return textReply(404, 'Not Found', common);
   let size: number;
@@ -58,7 +86,6 @@ export async function mediaReply(req: MediaRequest, resolver: MediaResolver): Pr
     'Content-Type': blob.mime,
     ...plan.headers,
   };
-  if (target.kind === 'courseware') headers['Content-Security-Policy'] = buildCoursewareCsp();
   if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers, body: null };
   const body = plan.body && plan.length > 0 ? { kind: 'file' as const, path: blob.path, start: plan.start, end: plan.end } : null;
   return { status: plan.status, headers, body };

@@ -41,19 +41,13 @@ export function buildAppCsp(options: AppCspOptions = {}): string {
 
 /**
  * CSP for HTML5 courseware: an opaque-origin sandbox (no allow-same-origin, no top navigation,
- * no popups), so publisher scripts can run but cannot reach the app's IndexedDB, the bridge or
- * the network. Inline script and eval are allowed *inside* that sandbox because courseware
- * authoring tools emit them.
+ * no popups, no forms) that cannot phone out, embeddable only by the app. Inline script is
+ * allowed *inside* that sandbox because courseware authoring tools emit it. Same policy as the
+ * HTTP transport's COURSEWARE_CSP (electron/host/http/respond.ts), with the media origin spelled out.
  */
 export function buildCoursewareCsp(): string {
   const self = `${MEDIA_SCHEME}://${APP_HOST}`;
-  return [
-    'sandbox allow-scripts allow-forms',
-    `default-src ${self} data: blob: 'unsafe-inline' 'unsafe-eval'`,
-    `connect-src ${self}`,
-    "object-src 'none'",
-    `frame-ancestors ${APP_ORIGIN}`,
-  ].join('; ');
+  return ['sandbox allow-scripts', `default-src ${self} 'unsafe-inline' data: blob:`, "connect-src 'none'", "object-src 'none'", `frame-ancestors ${APP_ORIGIN}`].join('; ');
 }
 
 /**
@@ -77,13 +71,6 @@ export function isAllowedAppUrl(raw: unknown): boolean {
   const url = parseUrl(raw);
   if (!url) return false;
   return url.protocol === `${APP_SCHEME}:` && url.hostname === APP_HOST && url.port === '' && url.username === '' && url.password === '';
-}
-
-/** True for courseware documents (the only thing allowed in a frame). */
-export function isCoursewareUrl(raw: unknown): boolean {
-  const url = parseUrl(raw);
-  if (!url) return false;
-  return url.protocol === `${MEDIA_SCHEME}:` && url.hostname === APP_HOST && url.port === '' && url.username === '' && url.password === '' && `${url.protocol}//${url.host}${url.pathname}`.startsWith(COURSEWARE_URL_PREFIX);
 }
 
 /**
