@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { HashRouter } from 'react-router-dom';
 import { AppProviders, AppRoutes } from './app/App';
+import { installQuitHandshake, requestPersistentStorage } from './app/lifecycle';
 import { createBridge } from './bridge/create-bridge';
 import { TeachPointDB } from './db/db';
 import { createI18n } from './i18n/i18n';
@@ -23,11 +24,9 @@ try {
   console.error('[db] IndexedDB unavailable', err);
 }
 
-// Quit handshake: the shell asks, we close the database (strict-durability transactions are already
-// on disk; closing waits for any running one), then answer so the shell may quit.
-bridge.on('app.willQuit', () => {
-  db?.close();
-  bridge.call('app.flushed', {}).catch((err: unknown) => console.warn('[quit] app.flushed failed', err));
+installQuitHandshake(bridge, db);
+void requestPersistentStorage().then((granted) => {
+  if (granted === false) console.warn('[db] persistent storage not granted; IndexedDB is best-effort');
 });
 
 const container = document.getElementById('root');

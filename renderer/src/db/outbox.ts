@@ -1,5 +1,6 @@
 import { uuidv7 } from '../../../common/ids/uuidv7';
 import type { TeachPointDB } from './db';
+import { trackWrite } from './pending-writes';
 import { priorityFor, type Learner, type OutboxRow, type ProgressEvent, type SyncedTableName } from './schema';
 
 type RecordOf<T extends SyncedTableName> = T extends 'events' ? ProgressEvent : Learner;
@@ -20,12 +21,14 @@ export async function writeWithOutbox<T extends SyncedTableName>(db: TeachPointD
     priority: priorityFor(table),
     attempts: 0,
   };
-  await db.transaction('rw', [db.table(table), db.outbox], async () => {
-    const target = db.table<RecordOf<T>, string>(table);
-    if (op === 'add') await target.add(record);
-    else await target.put(record);
-    await db.outbox.add(row);
-  });
+  await trackWrite(
+    db.transaction('rw', [db.table(table), db.outbox], async () => {
+      const target = db.table<RecordOf<T>, string>(table);
+      if (op === 'add') await target.add(record);
+      else await target.put(record);
+      await db.outbox.add(row);
+    }),
+  );
   return row;
 }
 

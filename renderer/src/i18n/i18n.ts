@@ -46,6 +46,7 @@ export function createI18n(options: CreateI18nOptions = {}): I18n {
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
     initAsync: false,
+    showSupportNotice: false,
   });
 
   const apply = (lng: string) => {
