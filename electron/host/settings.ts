@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import * as path from 'path';
 
 /** Device settings that must be known before the UI exists (read by electron/main at startup). */
@@ -13,18 +13,36 @@ export function settingsPath(dataDir: string): string {
   return path.join(dataDir, 'settings.json');
 }
 
-/** Missing or unreadable settings fall back to defaults: a corrupt file must never stop the app starting. */
-export async function readSettings(dataDir: string): Promise<DeviceSettings> {
+/**
+ * Missing or unreadable settings fall back to defaults: a corrupt file must never stop the app
+ * starting. Only a literal `true` turns safe mode on.
+ */
+export function parseSettings(text: string | null): DeviceSettings {
+  if (text === null) return { ...DEFAULTS };
   try {
-    const parsed: unknown = JSON.parse(await fs.readFile(settingsPath(dataDir), 'utf8'));
+    const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object') {
-      const safeMode = (parsed as { safeMode?: unknown }).safeMode;
-      return { ...DEFAULTS, safeMode: safeMode === true };
+      return { ...DEFAULTS, safeMode: (parsed as { safeMode?: unknown }).safeMode === true };
     }
   } catch {
     // fall through to defaults
   }
   return { ...DEFAULTS };
+}
+
+export async function readSettings(dataDir: string): Promise<DeviceSettings> {
+  return parseSettings(await fs.readFile(settingsPath(dataDir), 'utf8').catch(() => null));
+}
+
+/** For electron/main before `app` is ready (GPU switch): same rules, synchronous. */
+export function readSettingsSync(dataDir: string): DeviceSettings {
+  let text: string | null = null;
+  try {
+    text = readFileSync(settingsPath(dataDir), 'utf8');
+  } catch {
+    text = null;
+  }
+  return parseSettings(text);
 }
 
 /** Written by temp file + fsync + rename so a power cut leaves either the old or the new file. */

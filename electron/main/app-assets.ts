@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { APP_HOST, APP_SCHEME } from './origins';
+import { APP_HOST, APP_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
 
 /**

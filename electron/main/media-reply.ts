@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import { type MediaResolver, SHA256_HEX } from '../../common/media/media';
-import { APP_HOST, APP_ORIGIN, COURSEWARE_PATH_PREFIX, MEDIA_PATH_PREFIX, MEDIA_SCHEME } from './origins';
+import { APP_HOST, APP_ORIGIN, COURSEWARE_PATH_PREFIX, MEDIA_PATH_PREFIX, MEDIA_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
 import { planRangeResponse } from '../../common/http/range';
 import { buildCoursewareCsp } from './security';

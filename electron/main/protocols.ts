@@ -2,7 +2,7 @@ import type { Protocol } from 'electron';
 import type { MediaResolver } from '../../common/media/media';
 import { appAssetReply } from './app-assets';
 import { mediaReply } from './media-reply';
-import { APP_SCHEME, MEDIA_SCHEME } from './origins';
+import { APP_SCHEME, MEDIA_SCHEME } from '../../common/origins';
 import { headerValue, type ProtocolReply, toStreamResponse, toWebResponse, type WebRequestLike, type WebResponseLike } from './protocol-reply';
 
 /**

@@ -1,19 +1,12 @@
-import * as fs from 'fs';
 import type { BridgeHandlers } from '../../common/bridge/contract';
-import { settingsPath } from '../host/settings';
+import { readSettingsSync } from '../host/settings';
 
 /**
  * Safe mode (GPU off) must be known before `app` is ready — `disableHardwareAcceleration()` has
- * no effect later — so this reads the settings file synchronously, with settings.ts's rules: a
- * missing or corrupt file means "off", and only a literal `true` turns it on.
+ * no effect later — so the settings file is read synchronously here.
  */
 export function readSafeModeSync(dataDir: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(settingsPath(dataDir), 'utf8'));
-    return !!parsed && typeof parsed === 'object' && (parsed as { safeMode?: unknown }).safeMode === true;
-  } catch {
-    return false;
-  }
+  return readSettingsSync(dataDir).safeMode;
 }
 
 type SetSafeMode = BridgeHandlers['app.setSafeMode'];

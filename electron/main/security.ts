@@ -1,4 +1,4 @@
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, COURSEWARE_URL_PREFIX, MEDIA_SCHEME } from './origins';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, COURSEWARE_URL_PREFIX, MEDIA_SCHEME } from '../../common/origins';
 
 /**
  * Security policy of the shell as pure functions (tested in security.test.ts); harden.ts applies

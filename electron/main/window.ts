@@ -1,5 +1,5 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
-import { APP_START_URL } from './origins';
+import { APP_START_URL } from '../../common/origins';
 
 /** The renderer's privileges, all of them: sandboxed, isolated, no Node, web security on. */
 export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
