@@ -31,10 +31,10 @@ describe('Ed25519: node:crypto and @noble agree', () => {
       expect(await verifier.verify(sig, msg, kp.publicKey)).toBe(true);
       expect(Buffer.from(await verifier.sign(msg, kp.privateKey)).equals(Buffer.from(sig))).toBe(true); // deterministic
       const tampered = msg.slice();
-      tampered[3] ^= 1;
+      tampered[3] = tampered[3]! ^ 1;
       expect(await verifier.verify(sig, tampered, kp.publicKey)).toBe(false);
       const badSig = sig.slice();
-      badSig[10] ^= 1;
+      badSig[10] = badSig[10]! ^ 1;
       expect(await verifier.verify(badSig, msg, kp.publicKey)).toBe(false);
       expect(await verifier.verify(sig.subarray(0, 63), msg, kp.publicKey)).toBe(false);
       expect(await verifier.verify(sig, msg, new Uint8Array(32))).toBe(false);

@@ -28,7 +28,7 @@ interface Fixture {
   path: string;
   bytes: Uint8Array;
   manifestBytes: Uint8Array;
-  blobs: (PackBlobInput & { bytes: Uint8Array })[];
+  blobs: (PackBlobInput & { bytes: Uint8Array; mime: string })[];
   manifest: PackManifestInput;
 }
 
@@ -45,7 +45,7 @@ async function buildFixture(name: string, t: TestTrust = trust, mutate?: (m: any
     const p = join(dir, `${name}-${k}.bin`);
     writeFileSync(p, f.bytes);
     refs[k] = { sha256: sha(f.bytes), size: f.bytes.length, mime: f.mime };
-    blobs.push({ sha256: sha(f.bytes), size: f.bytes.length, source: k === 'audio' ? f.bytes : p, compress: f.compress, bytes: f.bytes });
+    blobs.push({ sha256: sha(f.bytes), size: f.bytes.length, source: k === 'audio' ? f.bytes : p, compress: f.compress, bytes: f.bytes, mime: f.mime });
   }
   const manifest = sampleManifest(t.cert, refs as any);
   mutate?.(manifest);
@@ -130,7 +130,7 @@ describe('writePack → verifyPackFile round trip', () => {
       const e = pack.blobEntry(b.sha256)!;
       for (const k of [0, Math.floor(e.compressedSize / 2), e.compressedSize - 1]) {
         const bad = fx.bytes.slice();
-        bad[e.dataOffset + k] ^= 0x01;
+        bad[e.dataOffset + k] = bad[e.dataOffset + k]! ^ 0x01;
         const r = await verifyBytes(bad);
         expect(r.ok, `${b.mime} byte ${k}`).toBe(false);
         const p = r.problems.find((x) => x.details?.['sha256'] === b.sha256 || x.details?.['expected'] === b.sha256);
@@ -147,7 +147,7 @@ describe('writePack → verifyPackFile round trip', () => {
     const step = Math.max(1, Math.floor(e.compressedSize / 40));
     for (let k = 0; k < e.compressedSize; k += step) {
       const bad = fx.bytes.slice();
-      bad[e.dataOffset + k] ^= 0x01;
+      bad[e.dataOffset + k] = bad[e.dataOffset + k]! ^ 0x01;
       const r = await verifyBytes(bad);
       expect(r.ok).toBe(false);
       // a flip that breaks the JSON or the embedded certificate is named as such; otherwise as a bad signature
@@ -158,7 +158,7 @@ describe('writePack → verifyPackFile round trip', () => {
     const text = new TextDecoder().decode(fx.manifestBytes);
     const at = text.indexOf('认识数字');
     const bad = fx.bytes.slice();
-    bad[e.dataOffset + Buffer.byteLength(text.slice(0, at)) + 2] ^= 0x01;
+    bad[e.dataOffset + Buffer.byteLength(text.slice(0, at)) + 2] = bad[e.dataOffset + Buffer.byteLength(text.slice(0, at)) + 2]! ^ 0x01;
     const r = await verifyBytes(bad);
     expect(codes(r)).toEqual(['pack.bad-signature', 'pack.zip-corrupt']);
     expect(r.problems.find((p) => p.code === 'pack.bad-signature')!.message.zh).toContain('签名无效');
@@ -169,7 +169,7 @@ describe('writePack → verifyPackFile round trip', () => {
     const e = pack.entry('manifest.sig')!;
     for (let k = 0; k < e.compressedSize; k++) {
       const bad = fx.bytes.slice();
-      bad[e.dataOffset + k] ^= 0x01;
+      bad[e.dataOffset + k] = bad[e.dataOffset + k]! ^ 0x01;
       const r = await verifyBytes(bad);
       expect(r.ok).toBe(false);
       expect(codes(r).some((c) => ['pack.bad-signature', 'pack.signature-malformed', 'pack.key-mismatch'].includes(c)), `byte ${k}: ${codes(r)}`).toBe(true);
@@ -232,7 +232,7 @@ describe('verification problems found together', () => {
     expect(r.ok).toBe(true);
     const bad = fx.bytes.slice();
     const e = pack.blobEntry(fx.blobs[0]!.sha256)!;
-    bad[e.dataOffset + 7] ^= 0x80;
+    bad[e.dataOffset + 7] = bad[e.dataOffset + 7]! ^ 0x80;
     const r2 = await verifyPackContents(await openPack(bytesSource(bad)), { trustedRoots: [trust.root.publicKeyFile], now });
     expect(codes(r2)).toEqual(['pack.blob-hash-mismatch']);
   });
