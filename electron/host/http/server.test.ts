@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { TeachPointError } from '../../../common/errors/errors';
+import { makeZip } from '../../../tests/e2e/zip-fixture';
 import type { MediaResolver } from '../../../common/media/media';
 import { createEventHub } from '../events';
 import { APP_CSP, COURSEWARE_CSP } from './respond';
@@ -54,8 +55,22 @@ const handlers = {
   'packs.export': notUsed,
 } as unknown as BridgeHandlers;
 
+const COURSE_HTML = '<!doctype html><meta charset="utf-8"><h1>认识数字</h1><script src="app.js"></script>';
+const courseVideo = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+const courseZip = makeZip([
+  { name: 'index.html', data: Buffer.from(COURSE_HTML), deflate: true },
+  { name: 'app.js', data: Buffer.from('document.title = "ok";'), deflate: true },
+  { name: '媒体/片段.mp4', data: courseVideo, deflate: false },
+]);
+const courseSha = createHash('sha256').update(courseZip).digest('hex');
+const coursePath = join(root, 'course.zip');
+
 const resolver: MediaResolver & { resolve: ReturnType<typeof vi.fn> } = {
-  resolve: vi.fn(async (sha: string) => (sha === mediaSha ? { path: mediaPath, size: mediaBytes.length, mime: 'video/mp4', sha256: mediaSha } : null)),
+  resolve: vi.fn(async (sha: string) => {
+    if (sha === mediaSha) return { path: mediaPath, size: mediaBytes.length, mime: 'video/mp4', sha256: mediaSha };
+    if (sha === courseSha) return { path: coursePath, size: courseZip.length, mime: 'application/zip', sha256: courseSha };
+    return null;
+  }),
 };
 const hub = createEventHub(() => undefined);
 let server: HttpTransport;
@@ -103,6 +118,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, '.env'), SECRET);
   writeFileSync(join(root, 'secret.txt'), SECRET);
   writeFileSync(mediaPath, mediaBytes);
+  writeFileSync(coursePath, courseZip);
   server = await startHttpTransport({ handlers, events: hub, media: resolver, staticDir, token: TOKEN, port: 0, heartbeatMs: 60_000, log: () => undefined });
 });
 
@@ -407,11 +423,56 @@ describe('GET /media/<sha256>', () => {
   });
 });
 
-describe('courseware prefix', () => {
-  it('is reserved: 404 under the sandboxing CSP', async () => {
-    const r = await request(`/courseware/${mediaSha}/index.html`);
-    expect(r.status).toBe(404);
-    expect(r.headers['content-security-policy']).toBe(COURSEWARE_CSP);
+describe('GET /courseware/<sha256>/<entry>', () => {
+  it('serves zip entries (deflated and stored) under the sandboxing CSP, index.html by default', async () => {
+    for (const path of [`/courseware/${courseSha}/index.html`, `/courseware/${courseSha}/`, `/courseware/${courseSha}`]) {
+      const r = await request(path);
+      expect(r.status, path).toBe(200);
+      expect(r.text).toBe(COURSE_HTML);
+      expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(r.headers['content-security-policy']).toBe(COURSEWARE_CSP);
+      expect(r.headers['content-security-policy']).toContain('sandbox allow-scripts');
+    }
+    const js = await request(`/courseware/${courseSha}/app.js`);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.text).toBe('document.title = "ok";');
+    const video = await request(`/courseware/${courseSha}/${encodeURIComponent('媒体')}/${encodeURIComponent('片段.mp4')}`);
+    expect(video.status).toBe(200);
+    expect(video.body.equals(courseVideo)).toBe(true);
+    expect(video.headers['content-type']).toBe('video/mp4');
+  });
+
+  it('answers byte ranges of stored entries', async () => {
+    const r = await request(`/courseware/${courseSha}/%E5%AA%92%E4%BD%93/%E7%89%87%E6%AE%B5.mp4`, { headers: { range: 'bytes=100-199' } });
+    expect(r.status).toBe(206);
+    expect(r.headers['content-range']).toBe('bytes 100-199/5000');
+    expect(r.body.equals(courseVideo.subarray(100, 200))).toBe(true);
+  });
+
+  it('lets the sandboxed page load its own files (Origin null) but never the bridge', async () => {
+    const sub = await request(`/courseware/${courseSha}/app.js`, { headers: { origin: 'null' } });
+    expect(sub.status).toBe(200);
+    expect(sub.headers['access-control-allow-origin']).toBe('*');
+    const bridgeCall = await bridge('app.info', {}, { origin: 'null' });
+    expect(bridgeCall.status).toBe(403);
+  });
+
+  it('refuses unsafe entry names, missing entries, non-zip blobs and unknown hashes', async () => {
+    const attempts = [
+      `/courseware/${courseSha}/../../secret.txt`,
+      `/courseware/${courseSha}/..%2f..%2fsecret.txt`,
+      `/courseware/${courseSha}/a%5cb`,
+      `/courseware/${courseSha}/C:x`,
+      `/courseware/${courseSha}/missing.html`,
+      `/courseware/${mediaSha}/index.html`,
+      `/courseware/${'e'.repeat(64)}/index.html`,
+      `/courseware/not-a-hash/index.html`,
+    ];
+    for (const path of attempts) {
+      const r = await request(path);
+      expect(r.status, path).toBe(404);
+      expect(r.text).not.toContain(SECRET);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { dispatchBridgeCall } from '../../../common/bridge/dispatch';
 import type { MediaResolver } from '../../../common/media/media';
 import type { EventHub } from '../events';
+import { createCoursewareServer } from './courseware-route';
 import { serveMedia } from './media-route';
 import { baseHeaders, COURSEWARE_CSP, sendBridgeError, sendError, sendJson, sendText, statusForError } from './respond';
 import { bearerToken, createToken, hostHeaderAllowed, isLoopbackAddress, originAllowed, tokenMatches } from './security';
@@ -48,7 +49,7 @@ export interface HttpTransport {
  *   POST /api/bridge/<method>     Authorization: Bearer <token>, JSON body → {ok,value}|{ok:false,error}
  *   GET  /api/events?token=…      Server-Sent Events, first `app.heartbeat`, then every 15 s
  *   GET  /media/<sha256>?token=…  content-store blobs with byte ranges (HEAD too)
- *   GET  /courseware/<sha256>/…   reserved (sandboxed HTML5 courseware); 404 until zip reading exists
+ *   GET  /courseware/<sha256>/…   entries of HTML5 courseware zips under a sandboxing CSP (no token, see courseware-route.ts)
  *
  * Every request: Host must be 127.0.0.1:<port> / localhost:<port> (DNS rebinding), an Origin, when
  * sent, must be the app origin. See docs/architecture.md § "HTTP API".
@@ -62,6 +63,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
   const streams = new Set<() => void>();
   const sockets = new Set<Socket>();
   let port = 0;
+  const courseware = createCoursewareServer(options.media, log);
 
   const server = http.createServer((req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((err) => {
@@ -79,7 +81,9 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     const isCourseware = pathname.startsWith('/courseware/');
     baseHeaders(res, isCourseware ? COURSEWARE_CSP : undefined);
 
-    if (!hostHeaderAllowed(req.headers.host, port, loopbackOnly) || !originAllowed(headerOne(req.headers.origin), req.headers.host)) {
+    // Courseware runs sandboxed (origin "null"); its sub-requests are the only ones exempt from the Origin check.
+    const originOk = isCourseware || originAllowed(headerOne(req.headers.origin), req.headers.host);
+    if (!hostHeaderAllowed(req.headers.host, port, loopbackOnly) || !originOk) {
       sendBridgeError(res, 'bridge.forbidden-sender', 403);
       return;
     }
@@ -98,11 +102,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       if (!tokenMatches(token, query.get('token'))) return sendText(res, 401, 'Unauthorized');
       return serveMedia(req, res, options.media, pathname.slice('/media/'.length), log);
     }
-    if (isCourseware) {
-      // Reserved: HTML5 courseware zips will be served from here under COURSEWARE_CSP once the pack
-      // format library exposes zip entry reading (content-packs/format). See docs/architecture.md.
-      return sendText(res, 404, 'Courseware serving is not available yet');
-    }
+    if (isCourseware) return courseware.serve(req, res, pathname.slice('/courseware/'.length));
     return serveStatic(req, res, options.staticDir, pathname);
   }
 
