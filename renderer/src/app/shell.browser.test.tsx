@@ -115,6 +115,29 @@ describe('app shell (real Chromium, fake bridge)', () => {
     await expect.element(page.getByRole('listitem', { name: '二年级科学' })).toBeVisible();
   });
 
+  it('removes an installed pack only after a second, explicit confirmation', async () => {
+    let packs: InstalledPack[] = [installed];
+    const bridge = new FakeBridge({
+      ...baseHandlers(),
+      'packs.list': async () => packs,
+      'packs.remove': async ({ id }) => {
+        packs = [];
+        return { id, version: 3, bytesFreed: installed.bytes };
+      },
+    });
+    rendered = await renderApp(bridge);
+    const item = page.getByRole('listitem', { name: '一年级数学（上册）' });
+    await userEvent.click(item.getByRole('button', { name: '删除' }));
+    await expect.element(item).toHaveTextContent('确定从本机删除“一年级数学（上册）”吗？');
+    await userEvent.click(item.getByRole('button', { name: '不删除' }));
+    expect(bridge.calls.some((c) => c.method === 'packs.remove')).toBe(false);
+    await userEvent.click(item.getByRole('button', { name: '删除' }));
+    await userEvent.click(item.getByRole('button', { name: '确定删除' }));
+    expect(bridge.calls.find((c) => c.method === 'packs.remove')?.request).toEqual({ id: installed.id });
+    await act(async () => bridge.emit('packs.changed', { packs: [] }));
+    await expect.element(page.getByText('还没有安装资源包')).toBeVisible();
+  });
+
   it('shows packs on a USB stick, imports with progress and ETA, and cancels', async () => {
     const importCall = deferred<ImportResult>();
     const bridge = new FakeBridge({

@@ -37,6 +37,11 @@ export const en: Translation = {
     installedAt: 'Installed {{date}}',
     lessonsComing: 'Browsing lessons by stage, subject, edition, grade, volume, unit and lesson is coming soon.',
     loading: 'Reading the library…',
+    remove: 'Remove',
+    removeConfirm: 'Remove “{{title}}” from this computer? Learning records are kept.',
+    removeYes: 'Yes, remove',
+    removeNo: 'Keep it',
+    removing: 'Removing…',
   },
   usb: {
     title: 'USB sticks',

@@ -35,6 +35,11 @@ export const zhCN = {
     installedAt: '安装于 {{date}}',
     lessonsComing: '按学段、学科、版本、年级、册、单元、课浏览课程的功能即将推出。',
     loading: '正在读取资源库…',
+    remove: '删除',
+    removeConfirm: '确定从本机删除“{{title}}”吗？学习记录不会被删除。',
+    removeYes: '确定删除',
+    removeNo: '不删除',
+    removing: '正在删除…',
   },
   usb: {
     title: 'U 盘',

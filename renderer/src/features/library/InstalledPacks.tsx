@@ -1,11 +1,55 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { InstalledPack } from '../../../../common/bridge/methods/packs';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
-import { useBridgeQuery } from '../../app/services';
+import { useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes, formatDate } from '../../format/format';
 
 /** Installed packs from packs.list, refreshed on packs.changed. */
-export function InstalledPacks() {
+/** Remove asks once more in place (a teacher on a projector must not delete a pack by one stray click). */
+function RemovePack({ pack, title, disabled }: { pack: InstalledPack; title: string; disabled: boolean }) {
+  const { t } = useTranslation();
+  const { bridge } = useServices();
+  const [step, setStep] = useState<'idle' | 'confirm' | 'removing'>('idle');
+  const [error, setError] = useState<unknown>(null);
+  const remove = async () => {
+    setStep('removing');
+    setError(null);
+    try {
+      await bridge.call('packs.remove', { id: pack.id });
+      // packs.changed refreshes the list.
+    } catch (err) {
+      setError(err);
+    } finally {
+      setStep('idle');
+    }
+  };
+  return (
+    <div className="pack-actions">
+      {step === 'idle' ? (
+        <button type="button" className="button button-small" disabled={disabled} onClick={() => setStep('confirm')}>
+          {t('library.remove')}
+        </button>
+      ) : null}
+      {step === 'confirm' ? (
+        <>
+          <span className="confirm-text">{t('library.removeConfirm', { title })}</span>
+          <button type="button" className="button button-small button-danger" onClick={() => void remove()}>
+            {t('library.removeYes')}
+          </button>
+          <button type="button" className="button button-small" onClick={() => setStep('idle')}>
+            {t('library.removeNo')}
+          </button>
+        </>
+      ) : null}
+      {step === 'removing' ? <span className="muted">{t('library.removing')}</span> : null}
+      {error ? <ErrorMessage error={error} onDismiss={() => setError(null)} /> : null}
+    </div>
+  );
+}
+
+export function InstalledPacks({ importing = false }: { importing?: boolean }) {
   const { t } = useTranslation();
   const language = useLanguage();
   const packs = useBridgeQuery('packs.list', {}, ['packs.changed']);
@@ -28,6 +72,7 @@ export function InstalledPacks() {
                     {t('library.size', { size: formatBytes(pack.bytes) })}
                   </span>
                   <span className="pack-meta muted">{t('library.installedAt', { date: formatDate(pack.installedAt, language) })}</span>
+                  <RemovePack pack={pack} title={title} disabled={importing} />
                 </li>
               );
             })}

@@ -33,7 +33,7 @@ export function LibraryPage() {
         </div>
       ) : null}
       <UsbDrives active={active} onImport={(pack) => void start(pack)} />
-      <InstalledPacks />
+      <InstalledPacks importing={active !== null} />
     </div>
   );
 }
