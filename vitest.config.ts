@@ -23,6 +23,11 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        // Pre-bundle up front: on a fresh checkout Vite otherwise discovers these mid-run and
+        // reloads the page under the first test file.
+        optimizeDeps: {
+          include: ['react', 'react/jsx-dev-runtime', 'react-dom/client', 'react-router-dom', 'react-i18next', 'i18next', 'dexie', 'zod'],
+        },
         test: {
           name: 'browser',
           include: ['**/*.browser.test.ts', '**/*.browser.test.tsx'],

@@ -84,6 +84,8 @@ describe('isPermissionAllowed', () => {
   it('grants fullscreen and sanitized clipboard writes to the app origin only', () => {
     expect(isPermissionAllowed('fullscreen', 'app://teachpoint/player')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'app://teachpoint')).toBe(true);
+    expect(isPermissionAllowed('persistent-storage', 'app://teachpoint/')).toBe(true);
+    expect(isPermissionAllowed('persistent-storage', 'tp-media://teachpoint/courseware/x')).toBe(false);
     expect(isPermissionAllowed('fullscreen', 'tp-media://teachpoint/courseware/x')).toBe(false);
     expect(isPermissionAllowed('fullscreen', 'https://evil.example')).toBe(false);
     expect(isPermissionAllowed('fullscreen', undefined)).toBe(false);

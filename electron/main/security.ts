@@ -75,10 +75,12 @@ export function isAllowedAppUrl(raw: unknown): boolean {
 
 /**
  * Permissions granted at all, and only to the app origin. Fullscreen is needed to put a lesson
- * video on the projector; sanitized clipboard writes let a teacher copy text. Everything else
- * (camera, microphone, geolocation, notifications, HID/serial/USB, …) is denied.
+ * video on the projector; sanitized clipboard writes let a teacher copy text; persistent storage
+ * keeps Chromium from evicting IndexedDB (every learner's record) when the disk runs low — the
+ * renderer asks for it at start. Everything else (camera, microphone, geolocation, notifications,
+ * HID/serial/USB, …) is denied.
  */
-const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['fullscreen', 'clipboard-sanitized-write']);
+const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['fullscreen', 'clipboard-sanitized-write', 'persistent-storage']);
 
 export function isPermissionAllowed(permission: string, requestingUrl: string | null | undefined): boolean {
   return GRANTED_PERMISSIONS.has(permission) && isAllowedAppUrl(requestingUrl ?? '');
