@@ -76,7 +76,10 @@ export function checkAnswer(item: ExerciseItem, response: unknown): AnswerResult
       const correct = new Set(item.correct);
       let hits = 0;
       let wrong = 0;
-      for (const p of picked) (correct.has(p) ? hits++ : wrong++);
+      for (const p of picked) {
+        if (correct.has(p)) hits++;
+        else wrong++;
+      }
       const score = Math.max(0, (hits - wrong) / correct.size);
       return hits === correct.size && wrong === 0 ? RIGHT : { correct: false, score };
     }

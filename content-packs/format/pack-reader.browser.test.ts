@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha256';
 import { canonicalBytes } from './canonical';
 import { toHex } from './encoding';
+import type { BlobRef } from './manifest';
 import { openPack, verifyPackContents } from './pack-reader';
 import { signManifest, signatureFileBytes } from './signature';
 import { makeTestTrust, sampleManifest } from './testing';
@@ -26,7 +27,7 @@ describe('format library in the browser', () => {
       audio: crypto.getRandomValues(new Uint8Array(3_000)),
     };
     const mimes = { video: 'video/mp4', thumb: 'image/png', vtt: 'text/vtt', audio: 'audio/mpeg' } as const;
-    const refs = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { sha256: toHex(sha256(v)), size: v.length, mime: mimes[k as keyof typeof mimes] }])) as any;
+    const refs = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { sha256: toHex(sha256(v)), size: v.length, mime: mimes[k as keyof typeof mimes] }])) as Record<keyof typeof files, BlobRef>;
     const manifestBytes = canonicalBytes(sampleManifest(trust.cert, refs));
     const sig = signatureFileBytes(await signManifest(manifestBytes, trust.county.privateKeyFile));
     const entries = [
@@ -34,7 +35,7 @@ describe('format library in the browser', () => {
       { name: 'manifest.sig', data: sig },
       ...(await Promise.all(
         Object.entries(files).map(async ([k, v]) =>
-          k === 'vtt' ? { name: `blobs/${refs[k].sha256}`, method: 8 as const, data: v, deflated: await deflateRaw(v) } : { name: `blobs/${refs[k].sha256}`, data: v },
+          k === 'vtt' ? { name: `blobs/${refs[k].sha256}`, method: 8 as const, data: v, deflated: await deflateRaw(v) } : { name: `blobs/${refs[k as keyof typeof files].sha256}`, data: v },
         ),
       )),
     ];

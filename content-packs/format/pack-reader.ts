@@ -96,7 +96,10 @@ const defaultInflateRaw: InflateRaw = async (compressed) => {
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 
@@ -238,9 +241,15 @@ export function nobleHashEntry(source: RandomAccessSource, chunkSize = 1024 * 10
       }
     }
     if (entry.method === 0) {
-      for await (const c of raw()) (h.update(c), (size += c.length));
+      for await (const c of raw()) {
+        h.update(c);
+        size += c.length;
+      }
     } else {
-      await inflateRawStreaming(raw(), (c) => (h.update(c), (size += c.length)));
+      await inflateRawStreaming(raw(), (c) => {
+        h.update(c);
+        size += c.length;
+      });
     }
     return { sha256: toHex(h.digest()), size };
   };

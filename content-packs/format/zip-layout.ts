@@ -111,8 +111,14 @@ export function encodeCentralHeader(e: EntryLayout, forceZip64 = false): Uint8Ar
     dv.setUint16(x, 0x0001, true);
     dv.setUint16(x + 2, extraData, true);
     x += 4;
-    if (bigU) (setU64(dv, x, e.uncompressedSize), (x += 8));
-    if (bigC) (setU64(dv, x, e.compressedSize), (x += 8));
+    if (bigU) {
+      setU64(dv, x, e.uncompressedSize);
+      x += 8;
+    }
+    if (bigC) {
+      setU64(dv, x, e.compressedSize);
+      x += 8;
+    }
     if (bigO) setU64(dv, x, e.localHeaderOffset);
   }
   return out;

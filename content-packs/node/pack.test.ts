@@ -17,6 +17,9 @@ import { nodeInflateRaw, openPackFile, verifyPackFile } from './verify';
 import { readEntryStream } from './entry-stream';
 import * as zlib from 'node:zlib';
 
+// Tests poke invalid values into the manifest on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
 const now = new Date('2025-09-01T00:00:00Z');
 const hasUnzip = existsSync('/usr/bin/unzip');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -32,7 +35,7 @@ interface Fixture {
   manifest: PackManifestInput;
 }
 
-async function buildFixture(name: string, t: TestTrust = trust, mutate?: (m: any) => void, blobFilter?: (b: PackBlobInput) => boolean, extraBlobs: PackBlobInput[] = []): Promise<Fixture> {
+async function buildFixture(name: string, t: TestTrust = trust, mutate?: (m: Loose) => void, blobFilter?: (b: PackBlobInput) => boolean, extraBlobs: PackBlobInput[] = []): Promise<Fixture> {
   const files = {
     video: { bytes: new Uint8Array(randomBytes(300_000)), mime: 'video/mp4', compress: false },
     thumb: { bytes: new Uint8Array(randomBytes(2_000)), mime: 'image/jpeg', compress: false },
@@ -47,7 +50,7 @@ async function buildFixture(name: string, t: TestTrust = trust, mutate?: (m: any
     refs[k] = { sha256: sha(f.bytes), size: f.bytes.length, mime: f.mime };
     blobs.push({ sha256: sha(f.bytes), size: f.bytes.length, source: k === 'audio' ? f.bytes : p, compress: f.compress, bytes: f.bytes, mime: f.mime });
   }
-  const manifest = sampleManifest(t.cert, refs as any);
+  const manifest = sampleManifest(t.cert, refs as Record<'video' | 'thumb' | 'vtt' | 'audio', BlobRef>);
   mutate?.(manifest);
   const manifestBytes = canonicalBytes(manifest);
   const sig = await signManifest(manifestBytes, t.county.privateKeyFile, nodeEd25519);
