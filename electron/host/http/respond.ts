@@ -8,7 +8,7 @@ export const APP_CSP =
 
 /** CSP of courseware (HTML5 zip entries): an opaque sandboxed origin that cannot phone out. */
 export const COURSEWARE_CSP =
-  "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; connect-src 'none'; frame-ancestors 'self'";
+  "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; connect-src 'none'; object-src 'none'; frame-ancestors 'self'";
 
 /** Headers every response carries. */
 export function baseHeaders(res: ServerResponse, csp: string = APP_CSP): void {

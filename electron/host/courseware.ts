@@ -1,0 +1,103 @@
+import type { Readable } from 'stream';
+import { planRangeResponse } from '../../common/http/range';
+import { SHA256_HEX, type MediaResolver } from '../../common/media/media';
+import { openZip, safeEntryName, type ZipArchive } from '../../content-packs/format/zip-reader';
+import { readEntryStream } from '../../content-packs/node/entry-stream';
+import { fileSource } from '../../content-packs/node/file-source';
+import { contentTypeFor } from './http/static-files';
+
+/** Zip media types an html5 courseware blob may have (pack manifest, content-packs/format/manifest.ts). */
+const ZIP_MIMES = new Set(['application/zip', 'application/x-zip-compressed']);
+/** Central directories kept parsed (a courseware page loads many entries in a burst). */
+const CACHE_LIMIT = 8;
+
+export interface CoursewareRequest {
+  method: string;
+  sha256: string;
+  /** Entry path inside the zip, already percent-decoded; '' or a trailing '/' means index.html. */
+  entry: string;
+  range?: string | null | undefined;
+  ifRange?: string | null | undefined;
+}
+
+/**
+ * A transport-neutral answer: status, headers (ranges, ETag, type, caching — the transport adds its
+ * CSP/CORS headers) and, when there is a body, a function opening the byte stream.
+ */
+export interface CoursewareReply {
+  status: number;
+  headers: Record<string, string>;
+  open: (() => Readable) | null;
+}
+
+export interface CoursewareReader {
+  reply(req: CoursewareRequest): Promise<CoursewareReply>;
+}
+
+/**
+ * Entries of HTML5 courseware zips in the content store, for both transports (HTTP `/courseware/…`,
+ * Electron `tp-media://teachpoint/courseware/…`). The zip must be a blob the MediaResolver knows with a
+ * zip media type; the entry name must pass the pack format's safeEntryName and exist in the zip's own
+ * central directory — no request text reaches the file system. Stored entries answer byte ranges
+ * (planRangeResponse); deflated ones are always sent whole.
+ */
+export function createCoursewareReader(resolver: MediaResolver | null, log: (msg: string) => void = console.warn): CoursewareReader {
+  const archives = new Map<string, Promise<ZipArchive>>();
+  const notFound: CoursewareReply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, open: null };
+
+  const archiveOf = (sha: string, path: string): Promise<ZipArchive> => {
+    let p = archives.get(sha);
+    if (!p) {
+      p = (async () => {
+        const source = await fileSource(path);
+        try {
+          return await openZip(source);
+        } finally {
+          await source.close();
+        }
+      })();
+      p.catch(() => archives.delete(sha));
+      archives.set(sha, p);
+      if (archives.size > CACHE_LIMIT) archives.delete(archives.keys().next().value as string);
+    }
+    return p;
+  };
+
+  return {
+    async reply(req) {
+      const method = req.method.toUpperCase();
+      if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' }, open: null };
+      const entryName = req.entry === '' || req.entry.endsWith('/') ? `${req.entry}index.html` : req.entry;
+      if (!SHA256_HEX.test(req.sha256) || !safeEntryName(entryName).ok || resolver === null) return notFound;
+      const blob = await resolver.resolve(req.sha256);
+      if (!blob || !ZIP_MIMES.has(blob.mime)) return notFound;
+      let archive: ZipArchive;
+      try {
+        archive = await archiveOf(req.sha256, blob.path);
+      } catch (err) {
+        log(`[host] courseware ${req.sha256} unreadable: ${String(err)}`);
+        return notFound;
+      }
+      const entry = archive.get(entryName);
+      if (!entry) return notFound;
+      const plan = planRangeResponse({
+        method,
+        rangeHeader: entry.method === 0 ? req.range : undefined,
+        ifRangeHeader: req.ifRange,
+        size: entry.uncompressedSize,
+        // Unique per URL is all an ETag needs; entry names may be non-ASCII, so use the entry's CRC.
+        etag: `"${req.sha256}-${entry.crc32.toString(16).padStart(8, '0')}"`,
+      });
+      if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers: plan.headers, open: null };
+      const headers: Record<string, string> = {
+        ...plan.headers,
+        'Content-Type': contentTypeFor(entryName),
+        'Cache-Control': 'private, max-age=31536000, immutable',
+      };
+      if (entry.method !== 0) headers['Accept-Ranges'] = 'none';
+      if (!plan.body || plan.length === 0) return { status: plan.status, headers, open: null };
+      const slice = entry.method === 0 ? { ...entry, dataOffset: entry.dataOffset + plan.start, compressedSize: plan.length, uncompressedSize: plan.length } : entry;
+      return { status: plan.status, headers, open: () => readEntryStream(blob.path, slice, { highWaterMark: 256 * 1024 }) };
+    },
+  };
+}
