@@ -27,8 +27,9 @@ import {
 import type { Certificate, PrivateKeyFile } from '../format/trust';
 import { TranscodeCache, defaultCacheDir } from '../media/cache';
 import { getProfile, type ProfileName } from '../media/plan';
-import { mapSettled, defaultConcurrency } from '../media/pool';
-import { prepareMedia, sha256File, type PreparedMedia } from '../media/prepare';
+import { mapSettled, defaultConcurrency, Semaphore } from '../media/pool';
+import { probeMedia, type ProbeResult } from '../media/probe';
+import { type FileStamp, hashFile, prepareMedia, type PreparedMedia } from '../media/prepare';
 import { decodeText, isWebVtt, srtToVtt } from '../media/text';
 import { defaultMastery } from './exercises';
 import { BuildFailedError, type BuildProblem, buildProblem } from './problems';
@@ -89,7 +90,10 @@ interface MediaJob {
 interface MediaDone {
   prepared: PreparedMedia;
   blob: BlobRef;
+  /** Absent when the hash came from the hash index (then the writer re-hashes the bytes). */
+  blobStamp?: FileStamp;
   thumbnail?: BlobRef;
+  thumbnailStamp?: FileStamp;
 }
 
 export async function buildPack(options: BuildOptions): Promise<BuildResult> {
@@ -157,16 +161,37 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     report();
     const stats: BuildStats = { mediaFiles: jobList.length, copied: 0, remuxed: 0, transcoded: 0, fromCache: 0 };
     const media = new Map<string, MediaDone>();
+    // ffmpeg encodes are bounded by CPU cores; the light per-file work around them (hashing, ffprobe,
+    // keyframe thumbnails) mostly waits on the disk and on process start-up, so twice as many run.
+    const cores = options.concurrency ?? defaultConcurrency();
+    const transcodeSlots = new Semaphore(cores);
     const settled = await mapSettled(
       jobList,
       async (job) => {
-        const sha = await sha256File(job.abs);
+        const st = await stat(job.abs);
+        const stampNow: FileStamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+        const indexed = cache ? await cache.getHash(job.abs, stampNow) : null;
+        let input: { sha256: string; stamp?: FileStamp };
+        let sourceProbe: ProbeResult | undefined;
+        if (indexed) {
+          // no stamp: the pack writer re-hashes these bytes, so a stale index cannot slip through
+          input = { sha256: indexed };
+        } else {
+          // hash (disk) and probe (child process) at the same time
+          const [h, p] = await Promise.all([hashFile(job.abs), probeMedia(job.abs, options.signal ? { signal: options.signal } : {}).catch(() => undefined)]);
+          input = h;
+          sourceProbe = p;
+          if (cache) await cache.putHash(job.abs, h.stamp, h.sha256).catch(() => undefined);
+        }
+        const sha = input.sha256;
         const prepared = await prepareMedia(job.abs, {
           profile,
           workDir,
           cache,
           inputSha256: sha,
           thumbnail: job.thumbnail,
+          transcodeSlots,
+          ...(sourceProbe ? { sourceProbe } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: (p) => {
             if (p.fraction !== undefined) {
@@ -175,18 +200,20 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
             }
           },
         });
-        const outSha = prepared.output === job.abs ? sha : await sha256File(prepared.output);
-        const done: MediaDone = { prepared, blob: { sha256: outSha, size: prepared.probe.size, mime: prepared.plan.mime } };
+        const output = prepared.output === job.abs ? input : await hashFile(prepared.output);
+        const done: MediaDone = { prepared, blob: { sha256: output.sha256, size: prepared.output === job.abs ? job.size : output.stamp!.size, mime: prepared.plan.mime } };
+        if (output.stamp) done.blobStamp = output.stamp;
         if (prepared.thumbnail) {
-          const t = await stat(prepared.thumbnail);
-          done.thumbnail = { sha256: await sha256File(prepared.thumbnail), size: t.size, mime: 'image/jpeg' };
+          const t = await hashFile(prepared.thumbnail);
+          done.thumbnail = { sha256: t.sha256, size: t.stamp.size, mime: 'image/jpeg' };
+          done.thumbnailStamp = t.stamp;
         }
         partial.delete(job.abs);
         doneBytes += job.size;
         report(job.rel);
         return done;
       },
-      options.concurrency ?? defaultConcurrency(),
+      cores * 2,
     );
     settled.forEach((s, i) => {
       const job = jobList[i]!;
@@ -207,21 +234,21 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
 
     // ---- other blobs: PDFs, courseware, subtitles
     const blobs = new Map<string, PackBlobSource>();
-    const addBlob = (ref: BlobRef, source: { path: string } | { bytes: Uint8Array }, compress: boolean) => {
+    const addBlob = (ref: BlobRef, source: { path: string; stamp?: FileStamp } | { bytes: Uint8Array }, compress: boolean) => {
       if (!blobs.has(ref.sha256)) blobs.set(ref.sha256, { sha256: ref.sha256, size: ref.size, mime: ref.mime, compress, ...source });
     };
     for (const m of media.values()) {
-      addBlob(m.blob, { path: m.prepared.output }, false);
-      if (m.thumbnail && m.prepared.thumbnail) addBlob(m.thumbnail, { path: m.prepared.thumbnail }, false);
+      addBlob(m.blob, { path: m.prepared.output, ...(m.blobStamp ? { stamp: m.blobStamp } : {}) }, false);
+      if (m.thumbnail && m.thumbnailStamp && m.prepared.thumbnail) addBlob(m.thumbnail, { path: m.prepared.thumbnail, stamp: m.thumbnailStamp }, false);
     }
-    const fileBlobs = new Map<string, BlobRef>();
+    const fileBlobs = new Map<string, BlobRef & { stamp: FileStamp }>();
     const subtitleBlobs = new Map<string, BlobRef>();
     for (const r of plan.resources) {
       if (r.kind === 'pdf' || r.kind === 'html5') {
         const ref = await hashOtherFile(r, problems);
         if (ref) {
           fileBlobs.set(r.abs, ref);
-          addBlob(ref, { path: r.abs }, false);
+          addBlob(ref, { path: r.abs, stamp: ref.stamp }, false);
         }
       }
       for (const s of r.subtitles) {
@@ -324,7 +351,7 @@ function mediaProblem(err: unknown, rel: string): BuildProblem {
   return buildProblem('build.unreadable-file', { zh: `无法处理该文件：${msg}`, en: `Cannot process this file: ${msg}` }, { file: rel });
 }
 
-async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promise<BlobRef | null> {
+async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promise<(BlobRef & { stamp: FileStamp }) | null> {
   try {
     const st = await stat(r.abs);
     if (r.kind === 'pdf') {
@@ -343,7 +370,8 @@ async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promi
         return null;
       }
     }
-    return { sha256: await sha256File(r.abs), size: st.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip' };
+    const h = await hashFile(r.abs);
+    return { sha256: h.sha256, size: h.stamp.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip', stamp: h.stamp };
   } catch {
     problems.push(buildProblem('build.unreadable-file', { zh: '无法读取该文件', en: 'Cannot read this file' }, { file: r.file }));
     return null;
@@ -354,7 +382,7 @@ function assembleResource(
   r: SourceResource,
   plan: SourcePlan,
   media: Map<string, MediaDone>,
-  fileBlobs: Map<string, BlobRef>,
+  fileBlobs: Map<string, BlobRef & { stamp: FileStamp }>,
   subtitleBlobs: Map<string, BlobRef>,
   exerciseMedia: Map<string, { abs: string; rel: string }>,
   exercises: ExerciseSet[],
@@ -383,7 +411,7 @@ function assembleResource(
   if (r.kind === 'pdf' || r.kind === 'html5') {
     const blob = fileBlobs.get(r.abs);
     if (!blob) return null;
-    return { ...common, kind: r.kind, blob, ...(r.kind === 'html5' && r.entry ? { entry: r.entry } : {}) };
+    return { ...common, kind: r.kind, blob: { sha256: blob.sha256, size: blob.size, mime: blob.mime }, ...(r.kind === 'html5' && r.entry ? { entry: r.entry } : {}) };
   }
   const done = media.get(r.abs);
   if (!done) return null;

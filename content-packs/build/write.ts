@@ -3,12 +3,15 @@
  * format library's streaming ZIP64 writer (`<out>.partial` → fsync → rename; nothing left behind
  * on failure). Node 16 APIs only.
  */
+import { stat, unlink } from 'node:fs/promises';
+import { TeachPointError } from '../../common/errors/errors';
 import { canonicalBytes } from '../format/canonical';
 import type { PackManifest } from '../format/manifest';
 import { signManifest, signatureFileBytes } from '../format/signature';
 import type { PrivateKeyFile } from '../format/trust';
 import { nodeEd25519 } from '../node/ed25519-node';
 import { writePack } from '../node/pack-writer';
+import { type FileStamp, sameStamp } from '../media/prepare';
 
 export interface PackBlobSource {
   sha256: string;
@@ -17,7 +20,15 @@ export interface PackBlobSource {
   /** DEFLATE (text) or STORE (media). */
   compress: boolean;
   path?: string;
+  /** Stamp taken when `path` was hashed earlier in this build (then the writer need not hash again). */
+  stamp?: FileStamp;
   bytes?: Uint8Array;
+}
+
+async function changedSince(b: PackBlobSource): Promise<boolean> {
+  if (!b.path || !b.stamp) return false;
+  const st = await stat(b.path).catch(() => null);
+  return !st || !sameStamp(b.stamp, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
 }
 
 export async function writePackFile(options: {
@@ -34,14 +45,32 @@ export async function writePackFile(options: {
   const head = manifestBytes.length + signatureBytes.length;
   // big media first, then small files: progress moves smoothly and readers find text at the end
   const blobs = [...options.blobs].sort((a, b) => Number(a.compress) - Number(b.compress) || b.size - a.size || (a.sha256 < b.sha256 ? -1 : 1));
+  // Every file was hashed moments ago in this build and carries that stamp (size, mtime, inode):
+  // checking the stamps after writing replaces a second sha256 pass over all media (the slowest
+  // part of writing). The writer still checks sizes; devices re-hash every blob on import anyway.
+  const allStamped = blobs.every((b) => !b.path || b.stamp);
   const r = await writePack({
     out: options.out,
     manifestBytes,
     signatureBytes,
+    verifyHashes: !allStamped,
     blobs: blobs.map((b) => ({ sha256: b.sha256, size: b.size, compress: b.compress, source: b.path ?? b.bytes! })),
     ...(options.modifiedAt ? { modifiedAt: options.modifiedAt } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: (p: { bytesDone: number }) => options.onProgress!(Math.max(0, p.bytesDone - head)) } : {}),
   });
+  const changed: string[] = [];
+  for (const b of blobs) if (await changedSince(b)) changed.push(b.path!);
+  if (changed.length > 0) {
+    await unlink(options.out).catch(() => undefined);
+    throw new TeachPointError(
+      'build.source-changed',
+      {
+        zh: `打包过程中有文件被修改：${changed.join('、')}。已删除不完整的资源包，请在文件不再变化时重新运行 tpk build。`,
+        en: `Files changed while the pack was being built: ${changed.join(', ')}. The pack was deleted; run tpk build again once the files stop changing.`,
+      },
+      { files: changed },
+    );
+  }
   return { size: r.size, entryCount: r.entryCount, zip64: r.zip64 };
 }

@@ -43,6 +43,33 @@ export class TranscodeCache {
     this.root = join(dir, `v${PIPELINE_VERSION}`);
   }
 
+  /**
+   * Hash index (like git's): sha256 of a file remembered under its path + size + mtime + inode, so
+   * a rebuild does not re-read unchanged media just to find its hash. Callers that use a hash from
+   * here must verify the bytes later (tpk build lets the pack writer re-hash them).
+   */
+  async getHash(path: string, stamp: { size: number; mtimeMs: number; ino: number }): Promise<string | null> {
+    try {
+      const v = (await readFile(this.hashIndexPath(path, stamp), 'utf8')).trim();
+      return /^[0-9a-f]{64}$/.test(v) ? v : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async putHash(path: string, stamp: { size: number; mtimeMs: number; ino: number }, sha256: string): Promise<void> {
+    const file = this.hashIndexPath(path, stamp);
+    await mkdir(join(file, '..'), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await writeFile(tmp, sha256);
+    await rename(tmp, file).catch(() => rm(tmp, { force: true }));
+  }
+
+  private hashIndexPath(path: string, stamp: { size: number; mtimeMs: number; ino: number }): string {
+    const k = createHash('sha256').update(`${path}\n${stamp.size}\n${stamp.mtimeMs}\n${stamp.ino}`).digest('hex');
+    return join(this.root, 'hash-index', k.slice(0, 2), k);
+  }
+
   entryDir(key: string): string {
     return join(this.root, key.slice(0, 2), key);
   }

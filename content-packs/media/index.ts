@@ -4,6 +4,6 @@ export { probeMedia, parseFfprobe, mp4Layout, type ProbeResult, type MediaKind, 
 export { planTranscode, getProfile, fitShortSide, PROFILES, PIPELINE_VERSION, type MediaProfile, type ProfileName, type TranscodePlan, type PlanAction } from './plan';
 export { transcode, makeThumbnail, parseProgressLine, type TranscodeProgress, type TranscodeOptions } from './transcode';
 export { TranscodeCache, cacheKey, defaultCacheDir, type CacheEntry } from './cache';
-export { prepareMedia, sha256File, type PreparedMedia, type PrepareOptions } from './prepare';
-export { mapSettled, defaultConcurrency } from './pool';
+export { prepareMedia, sha256File, hashFile, sameStamp, type FileStamp, type PreparedMedia, type PrepareOptions } from './prepare';
+export { mapSettled, defaultConcurrency, Semaphore } from './pool';
 export { decodeText, srtToVtt, isWebVtt, type TextEncodingName } from './text';

@@ -30,3 +30,22 @@ export async function mapSettled<T, R>(
   await Promise.all(Array.from({ length: n }, worker));
   return results;
 }
+
+/** A counting semaphore: at most `limit` holders at once (e.g. ffmpeg transcodes = CPU cores). */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly limit: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}

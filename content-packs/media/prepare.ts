@@ -5,14 +5,14 @@
  * Node 16 APIs only.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TeachPointError } from '../../common/errors/errors';
 import { cacheKey, type TranscodeCache } from './cache';
 import { planTranscode, type MediaProfile, type TranscodePlan } from './plan';
 import { probeMedia, type ProbeResult } from './probe';
 import { makeThumbnail, transcode, type TranscodeProgress } from './transcode';
+import type { Semaphore } from './pool';
 
 export interface PreparedMedia {
   input: string;
@@ -39,6 +39,10 @@ export interface PrepareOptions {
   thumbnail?: boolean;
   audioFormat?: 'aac' | 'mp3';
   threads?: number;
+  /** Probe of the input, when the caller already has it (e.g. probed while hashing). */
+  sourceProbe?: ProbeResult;
+  /** Bounds concurrent ffmpeg encodes (remux/transcode); probes and thumbnails are not counted. */
+  transcodeSlots?: Semaphore;
   onProgress?: (p: TranscodeProgress) => void;
   signal?: AbortSignal;
 }
@@ -51,11 +55,52 @@ interface CachedMeta {
   thumbnail: string | null;
 }
 
+/** What a file looked like when it was hashed; compared again before its bytes are trusted later. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/**
+ * sha256 of a file plus its stamp: 4 MiB positional reads into two reused buffers, the next read in
+ * flight while the current buffer is hashed (several times faster than a ReadStream on slow
+ * machines). If the file changes while it is read, it is hashed again (up to 3 times).
+ */
+export async function hashFile(file: string, bufferSize = 4 * 1024 * 1024): Promise<{ sha256: string; stamp: FileStamp }> {
+  for (let attempt = 0; ; attempt++) {
+    const fh = await open(file, 'r');
+    try {
+      const before = await fh.stat();
+      const hash = createHash('sha256');
+      const bufs = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
+      let pos = 0;
+      let idx = 0;
+      let pending = fh.read(bufs[0]!, 0, bufferSize, 0);
+      for (;;) {
+        const { bytesRead } = await pending;
+        if (bytesRead === 0) break;
+        const cur = bufs[idx]!;
+        pos += bytesRead;
+        idx ^= 1;
+        pending = fh.read(bufs[idx]!, 0, bufferSize, pos);
+        hash.update(cur.subarray(0, bytesRead));
+      }
+      const after = await fh.stat();
+      const stamp = { size: pos, mtimeMs: after.mtimeMs, ino: after.ino };
+      if ((before.mtimeMs === after.mtimeMs && before.size === pos) || attempt >= 2) return { sha256: hash.digest('hex'), stamp };
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
 export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await hashFile(file)).sha256;
 }
 
 export async function prepareMedia(input: string, options: PrepareOptions): Promise<PreparedMedia> {
@@ -84,7 +129,7 @@ export async function prepareMedia(input: string, options: PrepareOptions): Prom
   }
 
   const signalOpt = options.signal ? { signal: options.signal } : {};
-  const sourceProbe = await probeMedia(input, signalOpt);
+  const sourceProbe = options.sourceProbe ?? (await probeMedia(input, signalOpt));
   const plan = planTranscode(sourceProbe, options.profile, options.audioFormat ? { audioFormat: options.audioFormat } : {});
   const scratch = join(options.workDir, `m-${randomBytes(6).toString('hex')}`);
   await mkdir(scratch, { recursive: true });
@@ -99,15 +144,18 @@ export async function prepareMedia(input: string, options: PrepareOptions): Prom
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
       };
-      try {
-        await transcode(input, output, plan, topts);
-      } catch (err) {
-        if (plan.action !== 'remux' || (err as Error).name === 'AbortError') throw err;
-        // some containers (AVI/FLV with H.264) have no usable timestamps to copy: re-encode instead
-        const forced = planTranscode(sourceProbe, options.profile, { forceTranscode: true, ...(options.audioFormat ? { audioFormat: options.audioFormat } : {}) });
-        Object.assign(plan, forced, { reasons: [...plan.reasons, 'remux failed'] });
-        await transcode(input, output, plan, topts);
-      }
+      const encode = async (): Promise<void> => {
+        try {
+          await transcode(input, output, plan, topts);
+        } catch (err) {
+          if (plan.action !== 'remux' || (err as Error).name === 'AbortError') throw err;
+          // some containers (AVI/FLV with H.264) have no usable timestamps to copy: re-encode instead
+          const forced = planTranscode(sourceProbe, options.profile, { forceTranscode: true, ...(options.audioFormat ? { audioFormat: options.audioFormat } : {}) });
+          Object.assign(plan, forced, { reasons: [...plan.reasons, 'remux failed'] });
+          await transcode(input, output, plan, topts);
+        }
+      };
+      await (options.transcodeSlots ? options.transcodeSlots.run(encode) : encode());
       probe = await probeMedia(output, signalOpt);
     } else {
       options.onProgress?.({ outTime: sourceProbe.duration ?? 0, fraction: 1, done: true });

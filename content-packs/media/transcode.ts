@@ -110,8 +110,8 @@ export async function transcode(input: string, output: string, plan: TranscodePl
 }
 
 /**
- * A JPEG thumbnail of a video: one frame at ~10% of the duration (at most 5 s in), `width` pixels
- * wide. Falls back to the first frame for very short clips.
+ * A JPEG thumbnail of a video: the keyframe at or before ~10% of the duration (at most 5 s in; only
+ * keyframes are decoded, so it is cheap), `width` pixels wide. Falls back to the first frame.
  */
 export async function makeThumbnail(
   video: string,
@@ -125,7 +125,7 @@ export async function makeThumbnail(
   const attempt = async (seek: number): Promise<boolean> => {
     const r = await run(
       ffmpeg,
-      ['-hide_banner', '-nostdin', '-y', '-v', 'error', ...(seek > 0 ? ['-ss', seek.toFixed(2)] : []), '-i', video, '-map', '0:v:0', '-frames:v', '1', '-vf', `scale=${width}:-2,format=yuvj420p`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', partial],
+      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-threads', '1', ...(seek > 0 ? ['-skip_frame', 'nokey', '-ss', seek.toFixed(2)] : []), '-i', video, '-map', '0:v:0', '-an', '-sn', '-frames:v', '1', '-vf', `scale=${width}:-2,format=yuvj420p`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', partial],
       options.signal ? { signal: options.signal } : {},
     );
     if (r.code !== 0) return false;
