@@ -39,8 +39,7 @@ export function openEventStream(res: ServerResponse, hub: EventHub, options: Sse
   const close = () => {
     if (closed) return;
     closed = true;
-    // (cast: tools type-check this file with Node 16 and 20 typings loaded at once)
-    clearInterval(timer as Parameters<typeof clearInterval>[0]);
+    clearInterval(timer);
     unsubscribe();
     if (!res.writableEnded) res.end();
   };
