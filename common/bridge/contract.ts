@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './methods/app';
 import { drivesEvents, drivesMethods } from './methods/drives';
+import { lessonsMethods } from './methods/lessons';
+import { materialsEvents, materialsMethods } from './methods/materials';
 import { packsEvents, packsMethods } from './methods/packs';
 import { storageMethods } from './methods/storage';
 
@@ -14,12 +16,15 @@ export const bridgeMethods = {
   ...storageMethods,
   ...drivesMethods,
   ...packsMethods,
+  ...lessonsMethods,
+  ...materialsMethods,
 };
 
 export const bridgeEvents = {
   ...appEvents,
   ...drivesEvents,
   ...packsEvents,
+  ...materialsEvents,
 };
 
 export type BridgeMethods = typeof bridgeMethods;

@@ -175,8 +175,11 @@ export class PackLibrary {
     return this.exclusive(() => this.store.scrub());
   }
 
-  /** Run `fn` alone: after earlier library calls, holding the cross-process data-dir lock. */
-  protected exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run `fn` alone: after earlier library calls, holding the cross-process data-dir lock. Public so
+   * the teacher's materials (device/materials.ts) write the same store under the same lock and queue.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       await this.store.init();
       const release = await acquireDataLock(this.dataDir);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { storeError } from './errors';
 import { nodeStoreFs, writeFileAtomic, type StoreFs } from './fs-seam';
+import { materialBlobs } from './materials-index';
 
 export interface BlobRef {
   sha256: string;
@@ -89,9 +90,13 @@ export class PackIndex {
     return next;
   }
 
-  /** Every blob sha256 referenced by an installed pack. */
+  /**
+   * Every blob the device must keep: those an installed pack references AND those a teacher's own
+   * material uses (`materials.json`, content-packs/store/materials-index.ts). The one "referenced
+   * set" every deletion (import switch, pack removal, gc) is checked against.
+   */
   async referencedBlobs(): Promise<Set<string>> {
-    const set = new Set<string>();
+    const set = await materialBlobs(this.dataDir);
     for (const p of (await this.read()).packs) for (const b of p.blobs) set.add(b.sha256);
     return set;
   }

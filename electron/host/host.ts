@@ -3,12 +3,15 @@ import * as path from 'path';
 import type { BridgeHandlers } from '../../common/bridge/contract';
 import type { RemovableDrive } from '../../common/bridge/methods/drives';
 import type { MediaResolver } from '../../common/media/media';
+import type { MaterialLibrary } from '../../content-packs/device/materials';
 import { PackLibrary } from '../../content-packs/device/pack-library';
 import { listRemovableDrives } from '../../content-packs/drives/list-drives';
 import type { HostContext } from './context';
 import { createEventHub, type EventHub } from './events';
 import { createAppFeature } from './handlers/app';
 import { createDrivesFeature } from './handlers/drives';
+import { createLessonsFeature } from './handlers/lessons';
+import { chainMediaResolvers, createMaterialsFeature } from './handlers/materials';
 import { createPacksFeature } from './handlers/packs';
 import { createStorageFeature } from './handlers/storage';
 import { readSettings } from './settings';
@@ -52,6 +55,8 @@ export interface HostOptions {
 
 export interface Host {
   handlers: BridgeHandlers;
+  /** 我的资料: also reached directly by the HTTP upload route (`POST /api/materials/upload`). */
+  materials: MaterialLibrary;
   /** Features emit here; both transports subscribe. */
   events: EventHub;
   /** `/media/<sha256>` lookups (content store); answers null for everything until packs are installed. */
@@ -100,7 +105,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     readDrives,
     ...(options.drivesIntervalMs !== undefined ? { intervalMs: options.drivesIntervalMs } : {}),
   });
-  const features = [app, storage, packs, drives];
+  const lessons = createLessonsFeature(packs.library);
+  const materials = createMaterialsFeature(context, packs.library);
+  const features = [app, storage, packs, drives, lessons, materials];
 
   // A missing handler here is a type error: every contract method must be implemented once.
   const handlers: BridgeHandlers = {
@@ -108,12 +115,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...storage.handlers,
     ...packs.handlers,
     ...drives.handlers,
+    ...lessons.handlers,
+    ...materials.handlers,
   };
-  const media: MediaResolver = features.find((f) => f.media)?.media ?? { resolve: async () => null };
+  // Pack blobs first, then the teacher's own files (both live in the one content store).
+  const media: MediaResolver = chainMediaResolvers(features.flatMap((f) => (f.media ? [f.media] : [])));
 
   let disposed = false;
   return {
     handlers,
+    materials: materials.materials,
     events,
     media,
     context,
