@@ -84,8 +84,16 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
   return args;
 }
 
+/**
+ * This file's path under tsx (ESM: import.meta.url) and inside an esbuild CommonJS bundle
+ * (__filename; import.meta is empty there) — the Node 16 runtime test runs the bundle.
+ */
+function thisFile(): string {
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
+
 async function main(): Promise<void> {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const repoRoot = path.resolve(path.dirname(thisFile()), '..', '..', '..');
   let args: ServeArgs;
   try {
     args = parseServeArgs(process.argv.slice(2), process.env, repoRoot);
@@ -140,7 +148,7 @@ function readVersion(repoRoot: string): string {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === thisFile();
 if (invokedDirectly) {
   main().catch((err) => {
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
