@@ -2,7 +2,7 @@ import type { InstalledPack, ImportProgress, ImportResult, ExportedPack } from '
 import type { FoundPack } from '../../common/bridge/methods/drives';
 import type { MediaResolver } from '../../common/media/media';
 import { ContentStore, type ScrubReport } from '../store/content-store';
-import { nodeStoreFs, type StoreFs } from '../store/fs-seam';
+import { fastStoreFs, type StoreFs } from '../store/fs-seam';
 import { acquireDataLock } from '../store/lock';
 import { PackIndex, type InstalledPackRecord } from '../store/pack-index';
 import { StoreMediaResolver } from '../store/media-resolver';
@@ -59,7 +59,7 @@ export class PackLibrary {
   constructor(options: PackLibraryOptions) {
     this.options = options;
     this.dataDir = resolve(options.dataDir);
-    this.fs = options.fs ?? nodeStoreFs;
+    this.fs = options.fs ?? fastStoreFs;
     this.store = new ContentStore(this.dataDir, { fs: this.fs });
     this.index = new PackIndex(this.dataDir, this.fs);
     this.media = new StoreMediaResolver(this.store, this.index);

@@ -91,10 +91,21 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
 
     // ---- copy phase ----------------------------------------------------------------------
     const added: string[] = [];
-    const pool = new BoundedPool(COMMIT_CONCURRENCY);
+    // Several blobs in flight (hashing on several cores, I/O waits overlapped); the first
+    // failure stops the others at their next chunk.
+    const pool = new BoundedPool(store.copyConcurrency);
+    const stop = new AbortController();
+    const onOuterAbort = () => stop.abort();
+    options.signal?.addEventListener('abort', onOuterAbort);
+    if (options.signal?.aborted) stop.abort();
+    /** Verified temp files not yet renamed into the store. */
     const pending = new Set<PendingBlob>();
+    const batcher = new CommitBatcher(store, (p) => {
+      pending.delete(p);
+      added.push(p.sha256);
+    });
     let bytesDone = 0;
-    let done = 0;
+    let verified = 0;
     const base = { packId: manifest.id, version: manifest.version, phase: 'copying' as const, bytesTotal };
     emit.now({ ...base, bytesDone: 0, currentTitle: missing[0]?.title ?? null });
     const checkSource = async (): Promise<void> => {
@@ -109,33 +120,37 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
       for (const blob of inFileOrder(missing)) {
         checkAbort(options.signal);
         if (pool.error) throw pool.error;
-        const copyOpts = {
-          ...(options.signal ? { signal: options.signal } : {}),
-          checkSource,
-          onBytes: (n: number) => {
-            bytesDone += n;
-            emit.maybe({ ...base, bytesDone, currentTitle: blob.title });
-          },
-        };
-        let p: PendingBlob;
-        if (blob.entry.method === 0) {
-          p = await store.writeBlobFromFileRange(pack.fd, blob.entry.dataOffset, blob.size, blob.sha256, copyOpts);
-        } else {
-          p = await store.writeBlobFromStream(pack.entryStream(blob.entry), blob.sha256, blob.size, copyOpts);
-        }
-        pending.add(p);
         await pool.add(async () => {
-          await p.commit();
-          pending.delete(p);
-          added.push(p.sha256);
-          done++;
-          await options.afterBlob?.(done, missing.length);
+          const copyOpts = {
+            signal: stop.signal,
+            checkSource,
+            sourcePath: file,
+            sourceSize: pack.fileSize,
+            onBytes: (n: number) => {
+              bytesDone += n;
+              emit.maybe({ ...base, bytesDone, currentTitle: blob.title });
+            },
+          };
+          try {
+            const p =
+              blob.entry.method === 0
+                ? await store.writeBlobFromFileRange(pack.fd, blob.entry.dataOffset, blob.size, blob.sha256, copyOpts)
+                : await store.writeBlobFromStream(pack.entryStream(blob.entry), blob.sha256, blob.size, copyOpts);
+            pending.add(p);
+            verified++;
+            await options.afterBlob?.(verified, missing.length);
+            await batcher.add(p);
+          } catch (err) {
+            stop.abort();
+            throw err;
+          }
         });
       }
       await pool.drain();
+      await batcher.finish();
       checkAbort(options.signal);
       emit.now({ ...base, phase: 'switching', bytesDone, currentTitle: null });
-      await store.syncDirs();
+      await store.flush();
 
       // ---- switch ------------------------------------------------------------------------
       const metaDir = join('packs', manifest.id, String(manifest.version));
@@ -155,24 +170,41 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
       const before = await index.read();
       await index.write([...before.packs.filter((p) => p.id !== manifest.id), record]);
     } catch (err) {
+      stop.abort();
       await pool.settle();
-      for (const p of pending) await p.discard();
-      const e = mapCopyError(err);
+      await batcher.settle();
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      // Jobs stopped by another job's failure report "cancelled": report the real cause.
+      const real = [pool.error, batcher.error, err].find((x) => x && !isCancel(x)) ?? err;
+      const e = options.signal?.aborted ? importError('import.cancelled') : mapCopyError(real);
+      if (e.code === 'import.source-gone' || e.code === 'import.cancelled') {
+        // Verified blobs are worth keeping for the re-run (unreferenced, so invisible).
+        try {
+          await store.flush();
+          for (const p of pending) await (store.batchesFlushes ? p.commitFlushed() : p.commit());
+          await store.flush();
+        } catch {
+          for (const p of pending) await p.discard();
+        }
+      } else {
+        for (const p of pending) await p.discard();
+      }
       // Bad content or a full disk: take back what this run added (it is useless or in the way).
       if (e.code === 'import.bad-blob' || e.code === 'import.disk-full' || e.code === 'import.truncated') {
-        const referenced = await index.referencedBlobs();
-        for (const sha of added) if (!referenced.has(sha)) await fs.promises.rm(store.blobPath(sha), { force: true });
+        await store.deleteUnreferenced(added, await index.referencedBlobs()).catch(() => undefined);
       }
       throw e;
     }
 
-    // ---- after the switch: free what nothing references ----------------------------------
+    options.signal?.removeEventListener('abort', onOuterAbort);
+
+    // ---- after the switch: free the old version's blobs nothing references any more -------
     let bytesFreed = 0;
     try {
-      bytesFreed = (await store.gc(await index.referencedBlobs())).bytesFreed;
+      if (current) bytesFreed = (await store.deleteUnreferenced(current.blobs.map((b) => b.sha256), await index.referencedBlobs())).bytesFreed;
       if (current && current.version !== manifest.version) await fs.promises.rm(join(store.dataDir, current.metaDir), { recursive: true, force: true });
     } catch {
-      // The new version is installed; leftovers are collected by the next gc.
+      // The new version is installed; leftovers are collected by the next full gc (store scrub).
     }
     emit.now({ ...base, phase: 'done', bytesDone, currentTitle: null });
     return {
@@ -198,13 +230,82 @@ async function writeMeta(sfs: StoreFs, dir: string, pack: VerifiedPack): Promise
   await fsyncDir(sfs, join(dir, '..'));
 }
 
+/** Group commit (durability 'syncfs'): rename verified blobs in batches after one filesystem flush. */
+const BATCH_BYTES = 64 * 1024 * 1024;
+const BATCH_BLOBS = 256;
+
+class CommitBatcher {
+  private batch: PendingBlob[] = [];
+  private bytes = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private failed: unknown = null;
+
+  constructor(private readonly store: ContentStore, private readonly onCommitted: (p: PendingBlob) => void) {}
+
+  get error(): unknown {
+    return this.failed;
+  }
+
+  /** Per-file mode: commit now. Batch mode: queue; a full batch is flushed + renamed in the background. */
+  async add(p: PendingBlob): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.store.batchesFlushes) {
+      await p.commit();
+      this.onCommitted(p);
+      return;
+    }
+    this.batch.push(p);
+    this.bytes += p.size;
+    if (this.bytes >= BATCH_BYTES || this.batch.length >= BATCH_BLOBS) this.seal();
+  }
+
+  private seal(): void {
+    const batch = this.batch;
+    this.batch = [];
+    this.bytes = 0;
+    if (batch.length === 0) return;
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      try {
+        await this.store.flush();
+        for (const p of batch) {
+          await p.commitFlushed();
+          this.onCommitted(p);
+        }
+      } catch (err) {
+        this.failed = err;
+      }
+    });
+  }
+
+  /** Commit what is queued and wait; throws the first failure. */
+  async finish(): Promise<void> {
+    this.seal();
+    await this.chain;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Wait for batches in flight, ignoring failures (cleanup); queued blobs stay pending. */
+  async settle(): Promise<void> {
+    await this.chain;
+  }
+}
+
+function isCancel(err: unknown): boolean {
+  return err instanceof TeachPointError && (err.code === 'store.cancelled' || err.code === 'import.cancelled');
+}
+
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw importError('import.cancelled');
 }
 
 /** Store-level errors → import codes the UI and CLI branch on. */
 export function mapCopyError(err: unknown): TeachPointError {
-  if (!(err instanceof TeachPointError)) return importError('import.write-failed', { message: String((err as Error)?.message ?? err) });
+  if (!(err instanceof TeachPointError)) {
+    const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (errno === 'ENOSPC' || errno === 'EDQUOT') return importError('import.disk-full', { errno });
+    return importError('import.write-failed', { errno: errno ?? null, message: String((err as Error)?.message ?? err) });
+  }
   switch (err.code) {
     case 'store.disk-full':
       return importError('import.disk-full', err.details);

@@ -14,7 +14,10 @@ export async function removePack(store: ContentStore, index: PackIndex, id: stri
   const rec = idx.packs.find((p) => p.id === id);
   if (!rec) throw importError('packs.not-installed', { id });
   await index.write(idx.packs.filter((p) => p.id !== id));
-  const { bytesFreed } = await store.gc(await index.referencedBlobs());
+  const { bytesFreed } = await store.deleteUnreferenced(
+    rec.blobs.map((b) => b.sha256),
+    await index.referencedBlobs(),
+  );
   await fs.promises.rm(join(store.dataDir, rec.metaDir), { recursive: true, force: true });
   return { id, version: rec.version, bytesFreed };
 }

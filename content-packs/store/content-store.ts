@@ -5,7 +5,9 @@ import type { Readable } from 'node:stream';
 import { SHA256_HEX } from '../../common/media/media';
 import { TeachPointError } from '../../common/errors/errors';
 import { destinationError, sourceError, storeError } from './errors';
-import { fsyncDir, nodeStoreFs, writeAll, type StoreFs } from './fs-seam';
+import { fastStoreFs, fsyncDir, writeAll, type StoreFs } from './fs-seam';
+import { defaultCopyConcurrency } from './copy-workers';
+import { defaultDurability, syncFileSystem, type Durability } from './durability';
 
 /** 4 MiB: measured fastest on ext4/NTFS among 1/2/4/8 MiB for copy+hash (see docs/benchmarks.md). */
 export const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -19,14 +21,19 @@ export interface CopyOptions {
    * the source file still exists — a pulled stick keeps an open fd readable on some systems).
    */
   checkSource?: () => Promise<void>;
+  /** For the worker path's own mid-blob check: the source file must keep existing with this size. */
+  sourcePath?: string;
+  sourceSize?: number;
 }
 
 /** A blob copied and verified into a temp file, not yet visible in the store. */
 export interface PendingBlob {
   readonly sha256: string;
   readonly size: number;
-  /** fsync the temp file and rename it to content/<aa>/<bb>/<sha256>. */
+  /** fsync the temp file (unless already done) and rename it to content/<aa>/<bb>/<sha256>. */
   commit(): Promise<void>;
+  /** Rename into place without an fsync: only after `store.flush()` ran after this blob was written. */
+  commitFlushed(): Promise<void>;
   /** Delete the temp file. */
   discard(): Promise<void>;
 }
@@ -58,11 +65,41 @@ export class ContentStore {
   private readonly dirtyDirs = new Set<string>();
   private readonly knownDirs = new Set<string>();
 
-  constructor(readonly dataDir: string, options: { fs?: StoreFs } = {}) {
+  /** See durability.ts. A fault-injecting fs seam always gets 'fsync' (its fsync is the one injected). */
+  readonly durability: Durability;
+  private syncfsWorks = true;
+
+  constructor(readonly dataDir: string, options: { fs?: StoreFs; durability?: Durability } = {}) {
     this.contentDir = join(dataDir, 'content');
     this.tmpDir = join(dataDir, 'tmp');
     this.quarantineDir = join(dataDir, 'quarantine');
-    this.fs = options.fs ?? nodeStoreFs;
+    this.fs = options.fs ?? fastStoreFs;
+    this.durability = options.durability ?? (this.fs.copyRange ? defaultDurability() : 'fsync');
+  }
+
+  /**
+   * Make everything written so far durable: 'syncfs' → one `sync -f`; 'fsync' (or if `sync -f`
+   * fails) → fsync of every directory a commit renamed into, in parallel.
+   */
+  async flush(): Promise<void> {
+    if (this.durability === 'syncfs' && this.syncfsWorks) {
+      if (await syncFileSystem(this.dataDir)) {
+        this.dirtyDirs.clear();
+        return;
+      }
+      this.syncfsWorks = false;
+    }
+    await this.syncDirs();
+  }
+
+  /** True when a batch of blobs can be flushed together (commitFlushed after flush). */
+  get batchesFlushes(): boolean {
+    return this.durability === 'syncfs' && this.syncfsWorks;
+  }
+
+  /** How many blob copies an importer should keep in flight. */
+  get copyConcurrency(): number {
+    return this.fs.copyRange ? defaultCopyConcurrency() : 2;
   }
 
   async init(): Promise<void> {
@@ -128,6 +165,7 @@ export class ContentStore {
     options: CopyOptions = {},
   ): Promise<PendingBlob> {
     checkSha(expectedSha256);
+    if (this.fs.copyRange) return this.copyRangeOffThread(sourceFd, offset, length, expectedSha256, options);
     const { tmp, fd } = await this.openTemp(expectedSha256);
     const hash = createHash('sha256');
     const chunk = Math.min(COPY_CHUNK_BYTES, Math.max(length, 1));
@@ -195,6 +233,41 @@ export class ContentStore {
     return this.pending(tmp, fd, expectedSha256, length);
   }
 
+  private async copyRangeOffThread(sourceFd: number, offset: number, length: number, sha256: string, options: CopyOptions): Promise<PendingBlob> {
+    if (options.checkSource) await options.checkSource();
+    if (options.signal?.aborted) throw storeError('store.cancelled');
+    const { tmp, fd } = await this.openTemp(sha256);
+    const outcome = await this.fs.copyRange!({
+      srcFd: sourceFd,
+      offset,
+      length,
+      dstFd: fd,
+      expectedSha256: sha256,
+      chunk: Math.min(COPY_CHUNK_BYTES, Math.max(length, 1)),
+      fsync: this.durability === 'fsync',
+      ...(options.sourcePath !== undefined ? { sourcePath: options.sourcePath } : {}),
+      ...(options.sourceSize !== undefined ? { sourceSize: options.sourceSize } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+    });
+    if (outcome.ok) return this.pending(tmp, fd, sha256, length, this.durability === 'fsync');
+    await this.fs.close(fd).catch(() => undefined);
+    await this.fs.unlink(tmp).catch(() => undefined);
+    switch (outcome.kind) {
+      case 'cancelled':
+        throw storeError('store.cancelled');
+      case 'mismatch':
+        throw storeError('store.hash-mismatch', { expected: sha256, actual: outcome.actual });
+      case 'truncated':
+        throw storeError('store.source-truncated', { sha256, expected: length, got: outcome.got });
+      case 'source':
+      case 'gone':
+        throw sourceError(Object.assign(new Error(outcome.message ?? 'read failed'), { code: outcome.code ?? (outcome.kind === 'gone' ? 'ENOENT' : 'EIO') }), { sha256 });
+      case 'dest':
+        throw destinationError(Object.assign(new Error(outcome.message ?? 'write failed'), { code: outcome.code }), { sha256 });
+    }
+  }
+
   /** Same as writeBlobFromFileRange for a stream (e.g. an inflated DEFLATE entry). */
   async writeBlobFromStream(source: Readable, expectedSha256: string, expectedSize: number, options: CopyOptions = {}): Promise<PendingBlob> {
     checkSha(expectedSha256);
@@ -235,8 +308,7 @@ export class ContentStore {
   async putBlobFromFileRange(sourceFd: number, offset: number, length: number, sha256: string, options?: CopyOptions): Promise<BlobInfo> {
     if (await this.has(sha256, length)) return { sha256, path: this.blobPath(sha256), size: length };
     const p = await this.writeBlobFromFileRange(sourceFd, offset, length, sha256, options);
-    await p.commit();
-    await this.syncDirs();
+    await this.commitOne(p);
     return { sha256, path: this.blobPath(sha256), size: length };
   }
 
@@ -246,9 +318,36 @@ export class ContentStore {
       return { sha256, path: this.blobPath(sha256), size };
     }
     const p = await this.writeBlobFromStream(source, sha256, size, options);
-    await p.commit();
-    await this.syncDirs();
+    await this.commitOne(p);
     return { sha256, path: this.blobPath(sha256), size };
+  }
+
+  /** Commit one blob durably (flush → rename → flush, or fsync → rename → dir fsync). */
+  async commitOne(p: PendingBlob): Promise<void> {
+    if (this.batchesFlushes) {
+      await this.flush();
+      await p.commitFlushed();
+    } else await p.commit();
+    await this.flush();
+  }
+
+  /** Delete these blobs unless `referenced` holds them (targeted gc after a switch). */
+  async deleteUnreferenced(candidates: Iterable<string>, referenced: ReadonlySet<string>): Promise<{ removed: number; bytesFreed: number }> {
+    let removed = 0;
+    let bytesFreed = 0;
+    for (const sha of new Set(candidates)) {
+      if (referenced.has(sha) || !SHA256_HEX.test(sha)) continue;
+      const path = this.blobPath(sha);
+      try {
+        const st = await fs.promises.stat(path);
+        await this.fs.unlink(path);
+        removed++;
+        bytesFreed += st.size;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw destinationError(err, { path });
+      }
+    }
+    return { removed, bytesFreed };
   }
 
   /** fsync every content directory a commit renamed into since the last call. */
@@ -256,7 +355,7 @@ export class ContentStore {
     const dirs = [...this.dirtyDirs];
     this.dirtyDirs.clear();
     try {
-      for (const d of dirs) await fsyncDir(this.fs, d);
+      for (let i = 0; i < dirs.length; i += 16) await Promise.all(dirs.slice(i, i + 16).map((d) => fsyncDir(this.fs, d)));
     } catch (err) {
       throw destinationError(err);
     }
@@ -337,7 +436,7 @@ export class ContentStore {
     }
   }
 
-  private pending(tmp: string, fd: number, sha256: string, size: number): PendingBlob {
+  private pending(tmp: string, fd: number, sha256: string, size: number, alreadySynced = false): PendingBlob {
     const sfs = this.fs;
     let open = true;
     const closeOnce = async (): Promise<void> => {
@@ -345,29 +444,31 @@ export class ContentStore {
       open = false;
       await sfs.close(fd);
     };
+    const renameIntoPlace = async (sync: boolean): Promise<void> => {
+      const final = this.blobPath(sha256);
+      const dir = join(this.contentDir, sha256.slice(0, 2), sha256.slice(2, 4));
+      try {
+        if (sync) await sfs.fsync(fd);
+        await closeOnce();
+        if (!this.knownDirs.has(dir)) {
+          await sfs.mkdir(dir);
+          this.knownDirs.add(dir);
+          this.dirtyDirs.add(join(this.contentDir, sha256.slice(0, 2)));
+          this.dirtyDirs.add(this.contentDir);
+        }
+        await sfs.rename(tmp, final);
+        this.dirtyDirs.add(dir);
+      } catch (err) {
+        await closeOnce().catch(() => undefined);
+        await sfs.unlink(tmp).catch(() => undefined);
+        throw destinationError(err, { sha256 });
+      }
+    };
     return {
       sha256,
       size,
-      commit: async () => {
-        const final = this.blobPath(sha256);
-        const dir = join(this.contentDir, sha256.slice(0, 2), sha256.slice(2, 4));
-        try {
-          await sfs.fsync(fd);
-          await closeOnce();
-          if (!this.knownDirs.has(dir)) {
-            await sfs.mkdir(dir);
-            this.knownDirs.add(dir);
-            this.dirtyDirs.add(join(this.contentDir, sha256.slice(0, 2)));
-            this.dirtyDirs.add(this.contentDir);
-          }
-          await sfs.rename(tmp, final);
-          this.dirtyDirs.add(dir);
-        } catch (err) {
-          await closeOnce().catch(() => undefined);
-          await sfs.unlink(tmp).catch(() => undefined);
-          throw destinationError(err, { sha256 });
-        }
-      },
+      commit: () => renameIntoPlace(!alreadySynced),
+      commitFlushed: () => renameIntoPlace(false),
       discard: async () => {
         await closeOnce().catch(() => undefined);
         await sfs.unlink(tmp).catch(() => undefined);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
+import { sharedCopyPool, type CopyJob, type CopyOutcome } from './copy-workers';
 
 /**
  * Every write the content store and the importer make goes through this small interface, so a
@@ -17,6 +18,12 @@ export interface StoreFs {
   mkdir(path: string): Promise<void>;
   /** Write a whole small file (index, manifest copies); callers fsync through open/fsync. */
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * Optional bulk path: copy a byte range fd → fd while hashing, compare, fsync — off the main
+   * thread. When absent, the store runs the same loop on the main thread through read/write
+   * above (which is what fault-injecting seams use).
+   */
+  copyRange?(job: CopyJob): Promise<CopyOutcome>;
 }
 
 const pOpen = promisify(fs.open);
@@ -37,6 +44,12 @@ export const nodeStoreFs: StoreFs = {
     await fs.promises.mkdir(path, { recursive: true });
   },
   writeFile: (path, data) => fs.promises.writeFile(path, data),
+};
+
+/** node:fs plus the worker-thread bulk copier: the production default. */
+export const fastStoreFs: StoreFs = {
+  ...nodeStoreFs,
+  copyRange: (job) => sharedCopyPool().run(job),
 };
 
 /** Write all of `length` bytes (fs.write may write fewer). */

@@ -34,8 +34,11 @@ function record(id: string, version: number, blobs: Array<{ sha256: string; size
 }
 
 describe('ContentStore', () => {
-  it('copies a file range while hashing (multi-chunk, odd sizes) and dedupes', async () => {
-    const store = new ContentStore(dir);
+  it.each([
+    ['worker threads (default)', undefined],
+    ['main thread (seam read/write)', nodeStoreFs],
+  ])('copies a file range while hashing (multi-chunk, odd sizes) and dedupes — %s', async (_name, sfs) => {
+    const store = new ContentStore(dir, sfs ? { fs: sfs } : {});
     await store.init();
     const blob = randomBytes(COPY_CHUNK_BYTES * 2 + 12345);
     const padded = Buffer.concat([randomBytes(777), blob, randomBytes(99)]);
@@ -93,6 +96,28 @@ describe('ContentStore', () => {
     await expect(withSource(blob, (fd) => store.putBlobFromFileRange(fd, 0, blob.length, sha(blob)))).rejects.toMatchObject({ code: 'store.disk-full' });
     expect(await store.listTemps()).toEqual([]);
     expect(await store.has(sha(blob))).toBe(false);
+  });
+
+  it('worker path: real ENOSPC from the kernel (/dev/full) → store.disk-full, temp removed', async () => {
+    if (process.platform !== 'linux') return;
+    const devFull: StoreFs = {
+      ...(await import('./fs-seam')).fastStoreFs,
+      open: (path, flags, mode) => (path.endsWith('.part') ? nodeStoreFs.open('/dev/full', 'w') : nodeStoreFs.open(path, flags, mode)),
+    };
+    const store = new ContentStore(dir, { fs: devFull });
+    await store.init();
+    const blob = randomBytes(100_000);
+    await expect(withSource(blob, (fd) => store.putBlobFromFileRange(fd, 0, blob.length, sha(blob)))).rejects.toMatchObject({ code: 'store.disk-full' });
+    expect(await store.has(sha(blob))).toBe(false);
+  });
+
+  it('worker path: hash mismatch and short source are refused', async () => {
+    const store = new ContentStore(dir);
+    await store.init();
+    const blob = randomBytes(3 * 1024 * 1024);
+    await expect(withSource(blob, (fd) => store.putBlobFromFileRange(fd, 0, blob.length, sha(Buffer.from('x'))))).rejects.toMatchObject({ code: 'store.hash-mismatch' });
+    await expect(withSource(blob, (fd) => store.putBlobFromFileRange(fd, 10, blob.length, sha(blob)))).rejects.toMatchObject({ code: 'store.source-truncated' });
+    expect(await store.listTemps()).toEqual([]);
   });
 
   it('cancels via AbortSignal', async () => {

@@ -1,0 +1,193 @@
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Copy + sha256 + fsync of one byte range, run on worker threads so that hashing (≈0.5 GB/s
+ * per core without SHA extensions) of several blobs proceeds on several cores at once, and
+ * fsync waits do not occupy libuv's 4-thread pool that the main thread's I/O needs.
+ *
+ * Workers get plain fd numbers (fds are process-wide). The worker source is inline (eval) so
+ * it survives esbuild bundling for Electron and runs under tsx unchanged; it is plain CommonJS
+ * for Node 16.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('worker_threads');
+const fs = require('fs');
+const crypto = require('crypto');
+let buf = null;
+parentPort.on('message', (job) => {
+  const { id, srcFd, offset, length, dstFd, chunk, expected, sourcePath, sourceSize, cancel, fsync } = job;
+  const flag = new Int32Array(cancel);
+  let side = 'source';
+  // Own fd per job: each open file has its own readahead window, so several workers reading
+  // different blobs of the same pack do not break each other's sequential readahead.
+  let ownFd = -1;
+  try {
+    if (sourcePath) { side = 'gone'; ownFd = fs.openSync(sourcePath, 'r'); side = 'source'; }
+    const inFd = ownFd >= 0 ? ownFd : srcFd;
+    if (!buf || buf.length < chunk) buf = Buffer.allocUnsafe(chunk);
+    const h = crypto.createHash('sha256');
+    let pos = 0;
+    let sinceCheck = 0;
+    while (pos < length) {
+      if (Atomics.load(flag, 0) !== 0) { parentPort.postMessage({ id, type: 'error', kind: 'cancelled' }); return; }
+      const want = Math.min(chunk, length - pos);
+      side = 'source';
+      let got = 0;
+      while (got < want) {
+        const n = fs.readSync(inFd, buf, got, want - got, offset + pos + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < want) { parentPort.postMessage({ id, type: 'error', kind: 'truncated', got: pos + got }); return; }
+      h.update(got === buf.length ? buf : buf.subarray(0, got));
+      side = 'dest';
+      let w = 0;
+      while (w < got) w += fs.writeSync(dstFd, buf, w, got - w, pos + w);
+      pos += got;
+      sinceCheck += got;
+      parentPort.postMessage({ id, type: 'progress', n: got });
+      if (sourcePath && sinceCheck >= 32 * 1024 * 1024) {
+        sinceCheck = 0;
+        side = 'gone';
+        const st = fs.statSync(sourcePath);
+        if (sourceSize >= 0 && st.size !== sourceSize) { const e = new Error('source size changed'); e.code = 'ESTALE'; throw e; }
+      }
+    }
+    const actual = h.digest('hex');
+    if (actual !== expected) { parentPort.postMessage({ id, type: 'error', kind: 'mismatch', actual }); return; }
+    side = 'dest';
+    if (fsync) fs.fsyncSync(dstFd);
+    parentPort.postMessage({ id, type: 'done', sha256: actual });
+  } catch (e) {
+    parentPort.postMessage({ id, type: 'error', kind: side, code: e && e.code, message: String(e && e.message) });
+  } finally {
+    if (ownFd >= 0) try { fs.closeSync(ownFd); } catch (e) {}
+  }
+});
+`;
+
+export interface CopyJob {
+  srcFd: number;
+  offset: number;
+  length: number;
+  dstFd: number;
+  expectedSha256: string;
+  chunk: number;
+  /** fsync the destination after a successful copy (per-file durability mode). */
+  fsync: boolean;
+  /** Checked about every 32 MiB: the file must still exist with this size (a pulled stick). */
+  sourcePath?: string;
+  sourceSize?: number;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}
+
+export type CopyOutcome =
+  | { ok: true }
+  | { ok: false; kind: 'cancelled' | 'mismatch' | 'truncated'; actual?: string; got?: number }
+  | { ok: false; kind: 'source' | 'dest' | 'gone'; code?: string; message?: string };
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+let nextId = 0;
+
+export class CopyWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Array<(s: Slot) => void> = [];
+
+  constructor(readonly size: number = defaultCopyConcurrency()) {}
+
+  run(job: CopyJob): Promise<CopyOutcome> {
+    return this.acquire().then(
+      (slot) =>
+        new Promise<CopyOutcome>((resolve) => {
+          const id = ++nextId;
+          const cancel = new SharedArrayBuffer(4);
+          const flag = new Int32Array(cancel);
+          const onAbort = () => Atomics.store(flag, 0, 1);
+          job.signal?.addEventListener('abort', onAbort);
+          if (job.signal?.aborted) onAbort();
+          const finish = (o: CopyOutcome) => {
+            slot.worker.off('message', onMessage);
+            slot.worker.off('error', onError);
+            job.signal?.removeEventListener('abort', onAbort);
+            this.release(slot);
+            resolve(o);
+          };
+          const onMessage = (m: { id: number; type: string; n?: number; kind?: string; code?: string; message?: string; actual?: string; got?: number }) => {
+            if (m.id !== id) return;
+            if (m.type === 'progress') job.onBytes?.(m.n!);
+            else if (m.type === 'done') finish({ ok: true });
+            else finish({ ok: false, kind: m.kind as 'source', code: m.code, message: m.message, actual: m.actual, got: m.got } as CopyOutcome);
+          };
+          const onError = (err: Error) => {
+            // The worker died: replace it so the pool stays usable.
+            const i = this.slots.indexOf(slot);
+            if (i >= 0) this.slots.splice(i, 1);
+            finish({ ok: false, kind: 'dest', message: err.message });
+          };
+          slot.worker.on('message', onMessage);
+          slot.worker.on('error', onError);
+          slot.worker.postMessage({
+            id,
+            srcFd: job.srcFd,
+            offset: job.offset,
+            length: job.length,
+            dstFd: job.dstFd,
+            chunk: job.chunk,
+            fsync: job.fsync,
+            expected: job.expectedSha256,
+            sourcePath: job.sourcePath ?? null,
+            sourceSize: job.sourceSize ?? -1,
+            cancel,
+          });
+        }),
+    );
+  }
+
+  private acquire(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    if (this.slots.length < this.size) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      const slot = { worker, busy: true };
+      this.slots.push(slot);
+      return Promise.resolve(slot);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const next = this.waiting.shift();
+    if (next && this.slots.includes(slot)) next(slot);
+    else if (next) {
+      // slot was dropped (worker died): hand the waiter a fresh one
+      void this.acquire().then(next);
+    } else slot.busy = false;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}
+
+/** Copies in flight: one per core plus one (hashing is the CPU cost; one more hides I/O waits), 2–4. */
+export function defaultCopyConcurrency(): number {
+  return Math.max(2, Math.min(4, cpus().length + 1));
+}
+
+let shared: CopyWorkerPool | null = null;
+/** One pool per process. */
+export function sharedCopyPool(): CopyWorkerPool {
+  shared ??= new CopyWorkerPool();
+  return shared;
+}
