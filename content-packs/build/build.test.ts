@@ -163,3 +163,25 @@ describe('buildPack', () => {
     expect(r.manifest.id).toMatch(/^local\.[0-9a-f]{12}$/);
   });
 });
+
+describe('hash index safety', () => {
+  it('a stale hash-index entry cannot produce a pack with wrong bytes: the writer re-hashes and the build fails cleanly', async () => {
+    const srcDir = join(dir, 'stale');
+    const lesson = join(srcDir, LESSON2);
+    mkdirSync(lesson, { recursive: true });
+    makeMp4(join(lesson, 'clip.mp4'), { seed: 5 });
+    const cacheDir = join(dir, 'stale-cache');
+    await buildPack({ srcDir, out: join(dir, 'stale1.tpk'), key: trust.county.privateKeyFile, cert: trust.cert, cacheDir });
+    // poison every hash-index entry (as if the file had changed without its size/mtime/inode changing)
+    const { readdirSync: ls, writeFileSync: wf, statSync: st } = await import('node:fs');
+    const index = join(cacheDir, 'v1', 'hash-index');
+    for (const sub of ls(index)) for (const f of ls(join(index, sub))) if (st(join(index, sub, f)).isFile()) wf(join(index, sub, f), 'a'.repeat(64));
+    const out = join(dir, 'stale2.tpk');
+    await expect(buildPack({ srcDir, out, key: trust.county.privateKeyFile, cert: trust.cert, cacheDir })).rejects.toMatchObject({ code: 'pack.write-hash-mismatch' });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    // the failed run dropped the hash index: running again works
+    const ok = await buildPack({ srcDir, out, key: trust.county.privateKeyFile, cert: trust.cert, cacheDir });
+    expect((await verifyPackFile(ok.out, { trustedRoots: [trust.root.publicKeyFile] })).ok).toBe(true);
+  });
+});

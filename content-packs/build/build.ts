@@ -314,6 +314,10 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       blobs: blobList,
       onProgress: (done) => progress({ phase: 'write', done, total: blobBytes }),
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch(async (err: unknown) => {
+      // a file changed without its size/mtime/inode changing: forget remembered hashes so the next run re-reads everything
+      if (cache && err instanceof TeachPointError && err.code === 'pack.write-hash-mismatch') await cache.clearHashIndex().catch(() => undefined);
+      throw err;
     });
     progress({ phase: 'done', done: 1, total: 1 });
     return { out: options.out, manifest, size: written.size, blobCount: blobList.length, blobBytes, stats };

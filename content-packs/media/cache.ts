@@ -65,6 +65,11 @@ export class TranscodeCache {
     await rename(tmp, file).catch(() => rm(tmp, { force: true }));
   }
 
+  /** Forget every remembered hash (after the pack writer caught a stale one). */
+  async clearHashIndex(): Promise<void> {
+    await rm(join(this.root, 'hash-index'), { recursive: true, force: true });
+  }
+
   private hashIndexPath(path: string, stamp: { size: number; mtimeMs: number; ino: number }): string {
     const k = createHash('sha256').update(`${path}\n${stamp.size}\n${stamp.mtimeMs}\n${stamp.ino}`).digest('hex');
     return join(this.root, 'hash-index', k.slice(0, 2), k);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPack, type BuildProgress } from '../build/build';
 import { certifyKeyFile, generateKeyPairFiles, loadCertificate, loadPrivateKey } from '../build/keys';
 import { formatBuildProblem, BuildFailedError } from '../build/problems';
-import { htmlToPdf, handMadePdf, makeAudio, makeCoursewareZip, makeLessonVideo, makePicture } from './generate';
+import { htmlToPdf, handMadePdf, makeAudio, makeCoursewareZip, makeLessonVideo, makePicture, writeSubtitles } from './generate';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const keysDir = join(here, '.keys');
@@ -36,13 +36,14 @@ function worksheet(title: string, body: string): string {
 async function generateMath(src: string): Promise<void> {
   const l1 = join(src, MATH_L1);
   const l2 = join(src, MATH_L2);
-  makeLessonVideo({
+  const shuyishu = makeLessonVideo({
     out: join(l1, '01 数一数.avi'),
     title: '数一数',
     captions: [
       { text: '同学们好！今天我们来数一数。', start: 0, end: 3 },
       { text: '一只小猫，两只小鸟，三朵花。', start: 3, end: 6 },
-      { text: '一个一个地数，不漏数，不重复。', start: 6, end: 10 },
+      { text: '数的时候，要一个一个地数，', start: 6, end: 8 },
+      { text: '不漏数，不重复。', start: 8, end: 10 },
     ],
     narration: '同学们好！今天我们来数一数。一只小猫，两只小鸟，三朵花。数的时候，要一个一个地数，不漏数，不重复。',
     width: 640,
@@ -50,6 +51,7 @@ async function generateMath(src: string): Promise<void> {
     encoding: 'mpeg4-avi', // an old DivX-style AVI as county archives have: transcoded by tpk build
     minSeconds: 10,
   });
+  writeSubtitles(join(l1, '01 数一数.vtt'), shuyishu);
   makePicture(join(l1, '02 数一数 挂图.png'), { text: '1  2  3  4  5', sub: '一只小猫 两只小鸟 三朵花 四棵树 五个苹果', width: 800, height: 600, background: '0x3b6ea5' });
   makePicture(join(l2, '_练习素材', '苹果和梨.png'), { text: '苹果 ●●●●●  梨 ●●●', sub: '苹果 5 个，梨 3 个', width: 480, height: 320, background: '0x6a994e' });
   makeLessonVideo({
@@ -116,13 +118,16 @@ async function generateYuwen(src: string): Promise<void> {
   });
   makeAudio(join(l1, '02 生字朗读.wav'), '坪，坪坝。坝，大坝。摔，摔跤。戴，戴帽子。');
   makePicture(join(l1, '03 课文插图.jpg'), { text: '大青树下的小学', sub: '傣族、景颇族、阿昌族和德昂族的小朋友', width: 1024, height: 640, background: '0x2e7d32' });
-  makeLessonVideo({
+  const flowers = makeLessonVideo({
     out: join(l2, '01 花的学校.mp4'),
     title: '花的学校',
     captions: [
-      { text: '当雷云在天上轰响，', start: 0, end: 4 },
-      { text: '润湿的东风走过荒野，', start: 4, end: 8 },
-      { text: '一群一群的花跑出来。', start: 8, end: 12 },
+      { text: '当雷云在天上轰响，', start: 0, end: 2.5 },
+      { text: '六月的阵雨落下的时候，', start: 2.5, end: 5 },
+      { text: '润湿的东风走过荒野，', start: 5, end: 7.5 },
+      { text: '在竹林中吹着口笛。', start: 7.5, end: 10 },
+      { text: '于是一群一群的花', start: 10, end: 12 },
+      { text: '从无人知道的地方突然跑出来。', start: 12, end: 15 },
     ],
     narration: '当雷云在天上轰响，六月的阵雨落下的时候，润湿的东风走过荒野，在竹林中吹着口笛。于是一群一群的花从无人知道的地方突然跑出来。',
     width: 854,
@@ -131,6 +136,7 @@ async function generateYuwen(src: string): Promise<void> {
     encoding: 'h264-mp4',
     minSeconds: 12,
   });
+  writeSubtitles(join(l2, '01 花的学校.srt'), flowers); // SubRip: converted to WebVTT by tpk build
   const pdfOk = await htmlToPdf([
     {
       out: join(l1, '04 生字卡.pdf'),

@@ -54,8 +54,8 @@ export interface VideoSpec {
   minSeconds?: number;
 }
 
-/** A lesson video: chalkboard background, title, timed Chinese captions, narration. */
-export function makeLessonVideo(spec: VideoSpec): void {
+/** A lesson video: chalkboard background, title, timed Chinese captions, narration. Returns the captions as timed in the video. */
+export function makeLessonVideo(spec: VideoSpec): Caption[] {
   const work = mkdtempSync(join(tmpdir(), 'tp-sample-'));
   try {
     mkdirSync(dirname(spec.out), { recursive: true });
@@ -84,6 +84,7 @@ export function makeLessonVideo(spec: VideoSpec): void {
         ? ['-c:v', 'mpeg4', '-q:v', '5', '-c:a', 'libmp3lame', '-b:a', '96k']
         : ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-pix_fmt', 'yuv420p', '-crf', '26', '-c:a', 'aac', '-b:a', '96k', '-ar', '44100', ...(spec.encoding === 'h264-mp4' ? ['-movflags', '+faststart'] : [])];
     ffmpeg(['-f', 'lavfi', '-i', bg, '-i', wav, '-filter_complex', `[0:v]${filters.join(',')}[v];[1:a]apad[a]`, '-map', '[v]', '-map', '[a]', '-t', String(seconds), ...enc, spec.out]);
+    return captions;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -189,4 +190,17 @@ export function makeCoursewareZip(out: string, files: Record<string, string>): b
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function timestamp(t: number, sep: '.' | ','): string {
+  const ms = Math.round(t * 1000);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(Math.floor(ms / 3600000))}:${p(Math.floor(ms / 60000) % 60)}:${p(Math.floor(ms / 1000) % 60)}${sep}${p(ms % 1000, 3)}`;
+}
+
+/** Captions as WebVTT (or SubRip when the name ends in .srt — what many county archives have). */
+export function writeSubtitles(out: string, captions: Caption[]): void {
+  const srt = out.endsWith('.srt');
+  const cues = captions.map((c, i) => `${i + 1}\n${timestamp(c.start, srt ? ',' : '.')} --> ${timestamp(c.end, srt ? ',' : '.')}\n${c.text}\n`);
+  writeFileSync(out, (srt ? '' : 'WEBVTT\n\n') + cues.join('\n'));
 }
