@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { Material, MaterialAttachment, MaterialKind, MaterialProgress } from '../../common/bridge/methods/materials';
 import { TeachPointError } from '../../common/errors/errors';
 import { uuidv7 } from '../../common/ids/uuidv7';
@@ -126,9 +126,9 @@ export class MaterialLibrary {
     if (st.size === 0) throw materialError('materials.unreadable', { name, reason: 'empty' });
 
     await cleanStaleWork(this.library.dataDir);
-    const workDir = workDirOf(this.library.dataDir);
+    // This add's own scratch folder (conversion output, thumbnail), removed whatever happens.
+    const workDir = join(workDirOf(this.library.dataDir), `add-${randomBytes(6).toString('hex')}`);
     await fs.promises.mkdir(workDir, { recursive: true });
-    const scratch: string[] = [];
     try {
       let kind: MaterialKind;
       let output = file;
@@ -167,8 +167,6 @@ export class MaterialLibrary {
           if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw materialError('materials.disk-full', { name });
           throw materialError('materials.unreadable', { name, cause: err instanceof TeachPointError ? err.code : String(err) });
         }
-        if (prepared.output !== file) scratch.push(dirname(prepared.output));
-        else if (prepared.thumbnail) scratch.push(dirname(prepared.thumbnail));
         kind = prepared.plan.kind;
         output = prepared.output;
         mime = prepared.plan.mime;
@@ -204,7 +202,7 @@ export class MaterialLibrary {
       await this.emitChanged();
       return material;
     } finally {
-      for (const dir of scratch) await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      await fs.promises.rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 

@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     handlers: host.handlers,
     events: host.events,
     media: host.media,
+    materials: host.materials,
     staticDir: args.staticDir,
     host: args.host,
     port: args.port,

@@ -6,6 +6,7 @@ import type { MediaResolver } from '../../../common/media/media';
 import type { EventHub } from '../events';
 import { createCoursewareServer } from './courseware-route';
 import { serveMedia } from './media-route';
+import { handleMaterialUpload, type MaterialUploadTarget } from './upload-route';
 import { baseHeaders, COURSEWARE_CSP, sendBridgeError, sendError, sendJson, sendText, statusForError } from './respond';
 import { bearerToken, createToken, hostHeaderAllowed, isLoopbackAddress, originAllowed, tokenMatches } from './security';
 import { openEventStream } from './sse';
@@ -30,6 +31,10 @@ export interface HttpTransportOptions {
   token?: string;
   heartbeatMs?: number;
   log?: (msg: string) => void;
+  /** 我的资料 for `POST /api/materials/upload` (host.materials); absent → that route answers 400. */
+  materials?: MaterialUploadTarget | null;
+  /** Upload size limit (default 4 GiB; tests pass a small one). */
+  maxUploadBytes?: number;
 }
 
 export interface HttpTransport {
@@ -50,6 +55,7 @@ export interface HttpTransport {
  *   GET  /api/events?token=…      Server-Sent Events, first `app.heartbeat`, then every 15 s
  *   GET  /media/<sha256>?token=…  content-store blobs with byte ranges (HEAD too)
  *   GET  /courseware/<sha256>/…   entries of HTML5 courseware zips under a sandboxing CSP (no token, see courseware-route.ts)
+ *   POST /api/materials/upload?name=…  Bearer token; a teacher's file streamed to disk, then 我的资料 (upload-route.ts)
  *
  * Every request: Host must be 127.0.0.1:<port> / localhost:<port> (DNS rebinding), an Origin, when
  * sent, must be the app origin. See docs/architecture.md § "HTTP API".
@@ -96,6 +102,17 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       streams.add(close);
       res.on('close', () => streams.delete(close));
       return;
+    }
+    if (pathname === '/api/materials/upload') {
+      if (!tokenMatches(token, bearerToken(headerOne(req.headers.authorization)))) {
+        req.resume();
+        return sendBridgeError(res, 'bridge.unauthorized', 401);
+      }
+      return handleMaterialUpload(req, res, query, options.materials ?? null, {
+        events: options.events,
+        log,
+        ...(options.maxUploadBytes !== undefined ? { maxBytes: options.maxUploadBytes } : {}),
+      });
     }
     if (pathname.startsWith('/api/')) return sendText(res, 404, 'Not found');
     if (pathname.startsWith('/media/')) {
