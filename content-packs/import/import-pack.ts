@@ -30,17 +30,17 @@ export interface ImportPackOptions extends TrustInput {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
-/** fsync+rename of finished blobs overlaps with copying the next ones. */
-const COMMIT_CONCURRENCY = 4;
 
 /**
  * Import one `.tpk` into the store. Order of events:
  *  1. open + verify container, manifest, signature and certificate chain — refuse before copying;
  *  2. decide (already installed / downgrade), compute the blobs the store lacks;
  *  3. check free space for those bytes + reserve;
- *  4. copy each missing blob (file order, copy+hash in one pass, verify-then-move);
- *  5. fsync the touched directories, write the manifest copy, then ONE atomic index write;
- *  6. free blobs nothing references any more (the old version's unique ones).
+ *  4. copy each missing blob (file order, several in flight on worker threads, copy+hash in one
+ *     pass); a verified blob is flushed, then renamed into the store (verify-then-move; flushes are
+ *     grouped per 64 MiB on Linux, per file elsewhere — see store/durability.ts);
+ *  5. flush, write the manifest copy, then ONE atomic index write;
+ *  6. delete the old version's blobs nothing references any more.
  * On any failure before 5 the index is untouched, temp files are deleted; blobs already verified
  * stay in the store (unreferenced, invisible) so a re-run skips them — except after a refusal
  * for bad content or a full disk, where this run's blobs are deleted again.
