@@ -42,7 +42,7 @@ export function progressReporter(io: CliIO, now: () => number = () => Date.now()
     if (p.phase === 'done' || p.phase === 'scan') return;
     const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
     const elapsed = (t - phaseStart) / 1000;
-    const eta = frac > 0.02 && elapsed > 0.5 ? (elapsed / frac) * (1 - frac) : NaN;
+    const eta = frac >= 1 ? 0 : frac > 0.02 && elapsed > 0.5 ? (elapsed / frac) * (1 - frac) : NaN;
     const amount = `${formatBytes(p.done)}/${formatBytes(p.total)}`;
     if (tty) {
       if (t - lastDraw < 100 && frac < 1) return;

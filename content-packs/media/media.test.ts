@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextEncoder } from 'node:util';
-import { ffprobeJson, makeAvi, makeBmp, makeMkv, makeMp3, makeMp4, makePng, makeWav } from '../../tests/fixtures/tiny-media';
+import { ffprobeJson, makeAvi, makeBmp, makeJpeg, makeMkv, makeMp3, makeMp4, makePng, makeWav } from '../../tests/fixtures/tiny-media';
 import {
   PROFILES,
   TranscodeCache,
@@ -18,6 +18,7 @@ import {
   resolveFfprobe,
   srtToVtt,
   mapSettled,
+  parseStillImageHeader,
   type ProbeResult,
 } from './index';
 
@@ -210,6 +211,20 @@ describe('probe, transcode, thumbnail, cache (real ffmpeg)', () => {
     expect(png).toMatchObject({ plan: { action: 'copy', ext: 'png' }, probe: { kind: 'image', video: { width: 64, height: 48 } } });
     const bmp = await prepareMedia(makeBmp(join(dir, 'a.bmp')), { profile: P480, workDir: join(dir, 'work') });
     expect(bmp).toMatchObject({ plan: { action: 'transcode', ext: 'png' }, probe: { kind: 'image' } });
+  });
+
+  it('reads PNG/JPEG sizes from their headers (same answer as ffprobe) and notices a cut-off JPEG', async () => {
+    const jpg = makeJpeg(join(dir, 'p.jpg'), 96, 72);
+    const png = makePng(join(dir, 'p.png'), 50, 30);
+    expect(await probeMedia(jpg)).toMatchObject({ kind: 'image', video: { codec: 'mjpeg', width: 96, height: 72 } });
+    expect(await probeMedia(png)).toMatchObject({ kind: 'image', video: { codec: 'png', width: 50, height: 30 } });
+    const viaFfprobe = ffprobeJson(jpg).streams[0]!;
+    expect([viaFfprobe.width, viaFfprobe.height]).toEqual([96, 72]);
+    const cut = join(dir, 'cut.jpg');
+    copyFileSync(jpg, cut);
+    truncateSync(cut, statSync(cut).size - 100);
+    await expect(probeMedia(cut)).rejects.toMatchObject({ code: 'media.unreadable', details: { truncated: true } });
+    expect(parseStillImageHeader(new Uint8Array([1, 2, 3]), new Uint8Array())).toBeNull();
   });
 
   it('rejects corrupt and truncated media with media.unreadable', async () => {

@@ -192,7 +192,69 @@ function order(moov: number, mdat: number): { moovFirst?: boolean } {
 }
 
 /**
- * Probe a media file with ffprobe. Throws `media.unreadable` (bilingual, with ffprobe's own
+ * Pure: PNG and baseline/progressive JPEG dimensions from the header bytes (the common case for
+ * classroom pictures), so a pack with hundreds of pictures does not start ffprobe hundreds of
+ * times. Returns null for anything else (then ffprobe decides). `tail` = the last bytes of the
+ * file, to notice a JPEG cut off while copying (no EOI marker).
+ */
+export function parseStillImageHeader(head: Uint8Array, tail: Uint8Array): { codec: 'png' | 'mjpeg'; width: number; height: number; truncated: boolean } | null {
+  const u16 = (i: number) => (head[i]! << 8) | head[i + 1]!;
+  const u32 = (i: number) => ((head[i]! << 24) >>> 0) + (head[i + 1]! << 16) + (head[i + 2]! << 8) + head[i + 3]!;
+  if (head.length >= 24 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47 && String.fromCharCode(...head.subarray(12, 16)) === 'IHDR') {
+    const width = u32(16);
+    const height = u32(20);
+    const iend = tail.length >= 8 && String.fromCharCode(...tail.subarray(tail.length - 8, tail.length - 4)) === 'IEND';
+    return width > 0 && height > 0 ? { codec: 'png', width, height, truncated: !iend } : null;
+  }
+  if (head.length >= 4 && head[0] === 0xff && head[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < head.length) {
+      if (head[i] !== 0xff) return null;
+      const marker = head[i + 1]!;
+      if (marker === 0xff) {
+        i++;
+        continue;
+      }
+      const len = u16(i + 2);
+      // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC)
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        const height = u16(i + 5);
+        const width = u16(i + 7);
+        let end = tail.length - 1;
+        while (end > 0 && tail[end] === 0) end--; // some cameras pad with zeros after EOI
+        const eoi = end >= 1 && tail[end - 1] === 0xff && tail[end] === 0xd9;
+        return width > 0 && height > 0 ? { codec: 'mjpeg', width, height, truncated: !eoi } : null;
+      }
+      i += 2 + len;
+    }
+  }
+  return null;
+}
+
+async function probeStillImage(file: string, size: number): Promise<ProbeResult | null> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(size, 256 * 1024));
+    await fh.read(head, 0, head.length, 0);
+    const tail = Buffer.alloc(Math.min(size, 64));
+    await fh.read(tail, 0, tail.length, size - tail.length);
+    const img = parseStillImageHeader(head, tail);
+    if (!img) return null;
+    if (img.truncated) {
+      throw new TeachPointError(
+        'media.unreadable',
+        { zh: `图片文件不完整（可能复制时被截断）：${file}。请重新复制或导出该图片。`, en: `Picture is incomplete (probably cut off while copying): ${file}. Copy or export it again.` },
+        { file, truncated: true },
+      );
+    }
+    return { kind: 'image', container: img.codec === 'png' ? 'png_pipe' : 'jpeg_pipe', size, video: { codec: img.codec, width: img.width, height: img.height, rotation: 0 } };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Probe a media file with ffprobe (PNG/JPEG pictures: from their headers). Throws `media.unreadable` (bilingual, with ffprobe's own
  * words in details) when the file is corrupt, truncated or not audio/video/image.
  */
 export async function probeMedia(file: string, options: { signal?: AbortSignal } = {}): Promise<ProbeResult> {
@@ -206,6 +268,10 @@ export async function probeMedia(file: string, options: { signal?: AbortSignal }
   });
   const { size } = await fh.stat();
   await fh.close();
+  if (/\.(png|jpe?g)$/i.test(file)) {
+    const still = await probeStillImage(file, size);
+    if (still) return still;
+  }
   const r = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], options.signal ? { signal: options.signal } : {});
   let parsed: ProbeResult | null = null;
   if (r.code === 0) {
