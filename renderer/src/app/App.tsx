@@ -2,7 +2,9 @@ import { Component, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { Link, Route, Routes } from 'react-router-dom';
+import { LessonPage } from '../features/lessons/LessonPage';
 import { LibraryPage } from '../features/library/LibraryPage';
+import { MaterialsPage } from '../features/materials/MaterialsPage';
 import { StudentPage } from '../features/student/StudentPage';
 import { TeacherPage } from '../features/teacher/TeacherPage';
 import { ErrorMessage } from './ErrorMessage';
@@ -29,6 +31,8 @@ export function AppRoutes() {
         <Route index element={<LibraryPage />} />
         <Route path="teacher" element={<TeacherPage />} />
         <Route path="student" element={<StudentPage />} />
+        <Route path="materials" element={<MaterialsPage />} />
+        <Route path="lesson/:packId/:lessonId" element={<LessonPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -34,6 +34,9 @@ export function Frame() {
           <NavLink to="/student" className="nav-link">
             {t('nav.student')}
           </NavLink>
+          <NavLink to="/materials" className="nav-link">
+            {t('nav.materials')}
+          </NavLink>
         </nav>
         <LanguageSwitch />
       </header>

@@ -34,6 +34,10 @@ export const METHOD_TIMEOUTS_MS: Partial<Record<BridgeMethodName, number>> = {
   'packs.import': 6 * 60 * 60_000,
   'packs.export': 6 * 60 * 60_000,
   'packs.remove': 10 * 60_000,
+  // Converting a teacher's long video on an old PC can take most of an hour (progress arrives as events).
+  'materials.add': 6 * 60 * 60_000,
+  'materials.remove': 10 * 60_000,
+  'lessons.manifest': 60_000,
 };
 
 export function timeoutFor(method: BridgeMethodName, options?: CallOptions): number {

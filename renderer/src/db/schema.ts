@@ -74,6 +74,18 @@ export interface CatalogEntry {
   /** Position within the unit. */
   order: number;
   resourceCount: number;
+  /**
+   * Ancestors from 学段 down to 单元 with their localized titles, for breadcrumbs in the current
+   * language (levels a pack skips are absent; the string fields above hold their zh-CN titles or '').
+   * Not indexed, so adding it needed no schema version.
+   */
+  path?: CatalogPathNode[];
+}
+
+export interface CatalogPathNode {
+  level: 'stage' | 'subject' | 'edition' | 'grade' | 'volume' | 'unit';
+  id: string;
+  title: { 'zh-CN': string } & Record<string, string>;
 }
 
 export const DB_NAME = 'teachpoint';

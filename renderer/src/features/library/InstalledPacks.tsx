@@ -60,8 +60,7 @@ export function InstalledPacks({ importing = false }: { importing?: boolean }) {
       {packs.loading && !packs.data ? <p className="muted">{t('library.loading')}</p> : null}
       {packs.data && packs.data.length === 0 ? <p className="empty">{t('library.installedEmpty')}</p> : null}
       {packs.data && packs.data.length > 0 ? (
-        <>
-          <ul className="pack-grid" aria-label={t('library.installedTitle')}>
+        <ul className="pack-grid" aria-label={t('library.installedTitle')}>
             {packs.data.map((pack) => {
               const title = pickTitle(pack.title, language) ?? pack.id;
               return (
@@ -76,9 +75,7 @@ export function InstalledPacks({ importing = false }: { importing?: boolean }) {
                 </li>
               );
             })}
-          </ul>
-          <p className="muted">{t('library.lessonsComing')}</p>
-        </>
+        </ul>
       ) : null}
     </section>
   );

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { ImportProgressPanel } from './ImportProgressPanel';
+import { LessonBrowser } from '../lessons/LessonBrowser';
 import { InstalledPacks } from './InstalledPacks';
 import { UsbDrives } from './UsbDrives';
 import { useImport } from './use-import';
@@ -32,6 +33,7 @@ export function LibraryPage() {
           {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} title={t('import.failed')} onDismiss={dismiss} /> : null}
         </div>
       ) : null}
+      <LessonBrowser />
       <UsbDrives active={active} onImport={(pack) => void start(pack)} />
       <InstalledPacks importing={active !== null} />
     </div>

@@ -10,7 +10,6 @@ export function TeacherPage() {
       <section className="card" aria-labelledby="teacher-coming">
         <h2 id="teacher-coming">{t('teacher.intro')}</h2>
         <ul className="coming">
-          <li>{t('teacher.comingLessons')}</li>
           <li>{t('teacher.comingAssign')}</li>
           <li>{t('teacher.comingReport')}</li>
         </ul>
@@ -18,6 +17,15 @@ export function TeacherPage() {
       <section className="card" aria-labelledby="my-materials">
         <h2 id="my-materials">{t('teacher.materialsTitle')}</h2>
         <p>{t('teacher.materialsBody')}</p>
+        <Link to="/materials" className="button">
+          {t('teacher.materialsOpen')}
+        </Link>
+      </section>
+      <section className="card">
+        <p>{t('teacher.lessonsBody')}</p>
+        <Link to="/" className="button">
+          {t('teacher.lessonsOpen')}
+        </Link>
       </section>
       <p>
         <Link to="/" className="button">

@@ -1,0 +1,268 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import type { PackContent } from '../../../../common/bridge/methods/lessons';
+import type { Material } from '../../../../common/bridge/methods/materials';
+import type { InstalledPack } from '../../../../common/bridge/methods/packs';
+import { TeachPointDB } from '../../db/db';
+import { FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
+import { renderApp, type Rendered } from '../../test/render';
+import { CURRENT_LEARNER_SETTING, UNASSIGNED_LEARNER_ID } from '../exercises/learner';
+
+const SHA = (c: string) => c.repeat(64);
+/** A real publisher block (the dev county key of the sample packs): the contract validates manifests fully. */
+const publisher = {
+  keyId: '1a0c9aeb4cfd9614',
+  name: 'dev-county',
+  certificate: {
+    type: 'teachpoint-cert/1',
+    subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
+    issuerKeyId: 'd7f4c6b23d2759c2',
+    notBefore: '2026-11-22T16:42:16.975Z',
+    notAfter: '2029-11-23T23:59:59.000Z',
+    signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
+  },
+};
+
+function manifest(id: string, subject: string, lessons: Array<{ id: string; title: string; unit: string }>) {
+  const units = [...new Set(lessons.map((l) => l.unit))];
+  return {
+    format: 'teachpoint-pack/1',
+    id,
+    version: 1,
+    title: { 'zh-CN': `${subject}示例` },
+    publisher,
+    createdAt: '2025-09-01T08:00:00Z',
+    tree: [
+      {
+        id: `${id}-s`,
+        level: 'stage',
+        title: { 'zh-CN': '小学', en: 'Primary' },
+        children: [
+          {
+            id: `${id}-sub`,
+            level: 'subject',
+            title: { 'zh-CN': subject, en: subject === '数学' ? 'Maths' : 'Chinese' },
+            children: [
+              {
+                id: `${id}-g`,
+                level: 'grade',
+                title: { 'zh-CN': '一年级' },
+                children: units.map((u, i) => ({
+                  id: `${id}-u${i}`,
+                  level: 'unit',
+                  title: { 'zh-CN': u },
+                  children: lessons.filter((l) => l.unit === u).map((l) => ({ id: l.id, level: 'lesson', title: { 'zh-CN': l.title }, resources: ['v1', 'ex'] })),
+                })),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    resources: [
+      {
+        id: 'v1',
+        kind: 'video',
+        title: { 'zh-CN': '课文朗读' },
+        blob: { sha256: SHA('a'), size: 1000, mime: 'video/mp4' },
+        durationSec: 75,
+        thumbnail: { sha256: SHA('b'), size: 10, mime: 'image/jpeg' },
+        subtitles: [{ lang: 'zh-CN', label: '中文', blob: { sha256: SHA('c'), size: 10, mime: 'text/vtt' } }],
+      },
+      { id: 'ex', kind: 'exercise-set', title: { 'zh-CN': '课堂练习' }, exerciseSetId: 'set1' },
+    ],
+    exercises: [
+      {
+        id: 'set1',
+        title: { 'zh-CN': '课堂练习' },
+        mastery: { type: 'm-of-n', m: 2, n: 2 },
+        items: [
+          { id: 'q1', type: 'single-choice', prompt: '《花的学校》的作者是哪个国家的诗人？', choices: [{ id: 'A', text: '中国' }, { id: 'B', text: '印度' }], correct: 'B', hints: ['他写过《飞鸟集》。'], explanation: '作者泰戈尔是印度诗人。' },
+          { id: 'q2', type: 'text-entry', prompt: '3 + 4 = ?（写数字）', accepted: ['7'], hints: [] },
+        ],
+      },
+    ],
+  };
+}
+
+const math = manifest('cn.sample.math', '数学', [
+  { id: 'l1', title: '数一数', unit: '准备课' },
+  { id: 'l2', title: '比多少', unit: '准备课' },
+  { id: 'l3', title: '认识图形', unit: '第一单元' },
+]);
+const chinese = manifest('cn.sample.chinese', '语文', [{ id: 'c1', title: '花的学校', unit: '第一单元' }]);
+
+function pack(id: string, title: string): InstalledPack {
+  return { id, version: 1, title: { 'zh-CN': title }, publisher: 'county-1', installedAt: '2026-09-01T08:00:00.000Z', bytes: 1000, resourceCount: 2 };
+}
+
+function bridgeWith(packs: InstalledPack[], manifests: Record<string, unknown>, materials: Material[] = []) {
+  return new FakeBridge({
+    'app.info': async () => sampleInfo,
+    'storage.usage': async () => sampleStorage,
+    'drives.list': async () => [],
+    'packs.list': async () => packs,
+    'lessons.manifest': async ({ packId }) => ({ id: packId, version: 1, manifest: manifests[packId] as PackContent['manifest'] }),
+    'materials.list': async () => materials,
+  });
+}
+
+let rendered: Rendered | null = null;
+const dbs: TeachPointDB[] = [];
+afterEach(async () => {
+  await rendered?.unmount();
+  rendered = null;
+  for (const db of dbs.splice(0)) {
+    db.close();
+    await db.delete();
+  }
+});
+
+function freshDb(): TeachPointDB {
+  const db = new TeachPointDB(`tp-lessons-${Math.random().toString(36).slice(2)}`, { onVersionChange: () => {} });
+  dbs.push(db);
+  return db;
+}
+
+describe('lesson browser (real Chromium, real Dexie)', () => {
+  it('fills the catalog from the installed manifests and browses 学段/学科/年级/单元/课 with breadcrumbs', async () => {
+    const db = freshDb();
+    const bridge = bridgeWith([pack('cn.sample.math', '数学示例'), pack('cn.sample.chinese', '语文示例')], { 'cn.sample.math': math, 'cn.sample.chinese': chinese });
+    rendered = await renderApp(bridge, { services: { db } });
+    const lessons = page.getByRole('region', { name: '课程' });
+    // One stage (小学) is chosen automatically; two subjects to choose from.
+    await expect.element(lessons.getByRole('group', { name: '选择学科' })).toBeVisible();
+    await expect.element(lessons.getByRole('navigation', { name: '课程目录位置' })).toHaveTextContent('全部课程小学');
+    await userEvent.click(lessons.getByRole('button', { name: /数学/ }));
+    // 一年级 is the only grade: chosen for us; the units are the next choice.
+    await expect.element(lessons.getByRole('group', { name: '选择单元' })).toBeVisible();
+    await expect.element(lessons.getByRole('button', { name: /准备课.*2 节课/ })).toBeVisible();
+    await userEvent.click(lessons.getByRole('button', { name: /准备课/ }));
+    const list = lessons.getByRole('list', { name: '课程列表' });
+    await expect.element(list.getByRole('link', { name: /数一数/ })).toHaveAttribute('href', '/lesson/cn.sample.math/l1');
+    await expect.element(list.getByRole('link', { name: /比多少/ })).toBeVisible();
+    expect(list.getByRole('link').elements()).toHaveLength(2);
+    // Back up through the breadcrumbs: the single grade is shown, not skipped, when the teacher comes back to it.
+    await userEvent.click(lessons.getByRole('button', { name: '一年级' }));
+    await expect.element(lessons.getByRole('group', { name: '选择单元' })).toBeVisible();
+    await userEvent.click(lessons.getByRole('button', { name: '全部课程' }));
+    await expect.element(lessons.getByRole('group', { name: '选择学段' })).toBeVisible();
+
+    // The catalog rows are in Dexie, one per lesson, with their path for breadcrumbs.
+    const rows = await db.catalog.orderBy('id').toArray();
+    expect(rows.map((r) => r.id)).toEqual(['cn.sample.chinese:c1', 'cn.sample.math:l1', 'cn.sample.math:l2', 'cn.sample.math:l3']);
+    expect(rows[1]).toMatchObject({ stage: '小学', subject: '数学', grade: '一年级', unit: '准备课', edition: '', volume: '', resourceCount: 2, packVersion: 1 });
+    expect(rows[1]!.path?.map((p) => p.level)).toEqual(['stage', 'subject', 'grade', 'unit']);
+  });
+
+  it('drops lessons of a removed pack on packs.changed', async () => {
+    const db = freshDb();
+    const bridge = bridgeWith([pack('cn.sample.math', '数学示例'), pack('cn.sample.chinese', '语文示例')], { 'cn.sample.math': math, 'cn.sample.chinese': chinese });
+    rendered = await renderApp(bridge, { services: { db } });
+    const lessons = page.getByRole('region', { name: '课程' });
+    await expect.element(lessons.getByRole('group', { name: '选择学科' })).toBeVisible();
+    bridge.emit('packs.changed', { packs: [pack('cn.sample.chinese', '语文示例')] });
+    // Only one pack left: every level has one choice, so its lesson shows at once.
+    await expect.element(lessons.getByRole('list', { name: '课程列表' }).getByRole('link', { name: /花的学校/ })).toBeVisible();
+    await expect.poll(async () => (await db.catalog.toArray()).map((r) => r.packId)).toEqual(['cn.sample.chinese']);
+  });
+
+  it('says what to do when nothing is installed', async () => {
+    rendered = await renderApp(bridgeWith([], {}), { services: { db: freshDb() } });
+    await expect.element(page.getByRole('region', { name: '课程' })).toHaveTextContent('导入资源包后，课程会出现在这里。');
+  });
+});
+
+describe('lesson page and exercise runner', () => {
+  const material: Material = {
+    id: 'mat-1',
+    title: '我拍的教室视频',
+    kind: 'video',
+    blob: { sha256: SHA('d'), size: 2000, mime: 'video/mp4' },
+    thumbnail: null,
+    durationSec: 3,
+    originalName: 'a.avi',
+    converted: true,
+    addedAt: '2026-09-02T08:00:00.000Z',
+    attachedTo: [{ packId: 'cn.sample.chinese', lessonId: 'c1' }],
+  };
+
+  it('shows the video with poster and subtitles from /media, and the attached material', async () => {
+    const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese }, [material]);
+    rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/c1', services: { db: freshDb() } });
+    await expect.element(page.getByRole('heading', { level: 1, name: '花的学校' })).toBeVisible();
+    const resources = page.getByRole('list', { name: '本课资源' });
+    await expect.element(resources.getByRole('button', { name: /课文朗读/ })).toHaveAttribute('aria-pressed', 'true');
+    const video = document.querySelector('video')!;
+    expect(video.getAttribute('src')).toBe(`/media/${SHA('a')}?token=tok`);
+    expect(video.getAttribute('poster')).toBe(`/media/${SHA('b')}?token=tok`);
+    expect(video.controls).toBe(true);
+    const track = video.querySelector('track')!;
+    expect([track.getAttribute('src'), track.srclang, track.kind]).toEqual([`/media/${SHA('c')}?token=tok`, 'zh-CN', 'subtitles']);
+    await expect.element(page.getByText('时长 1 分 15 秒')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: '全屏投影' })).toBeVisible();
+    await userEvent.click(resources.getByRole('button', { name: /我拍的教室视频/ }));
+    await expect.poll(() => document.querySelector('video')?.getAttribute('src')).toBe(`/media/${SHA('d')}?token=tok`);
+  });
+
+  it('runs an exercise set: feedback, hints, explanation; every answer is an event with its outbox row', async () => {
+    const db = freshDb();
+    const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese });
+    rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/c1', services: { db } });
+    await userEvent.click(page.getByRole('list', { name: '本课资源' }).getByRole('button', { name: /课堂练习/ }));
+    const runner = page.getByRole('region', { name: '练习题' });
+    // Nobody picked: said honestly, and recorded under the placeholder id.
+    await expect.element(runner.getByTestId('exercise-learner')).toHaveTextContent('当前学生：未选择学生');
+    await expect.element(runner).toHaveTextContent('第 1 题，共 2 题');
+    await userEvent.click(runner.getByRole('button', { name: '看提示' }));
+    await expect.element(runner).toHaveTextContent('提示 1：他写过《飞鸟集》。');
+    await userEvent.click(runner.getByRole('radio', { name: '中国' }));
+    await userEvent.click(runner.getByRole('button', { name: '提交答案' }));
+    await expect.element(runner.getByRole('status')).toHaveTextContent('不对，再想一想。');
+    await expect.element(runner.getByRole('status')).toHaveTextContent('讲解：作者泰戈尔是印度诗人。');
+    await expect.element(runner.getByRole('status')).toHaveTextContent('答题已记录');
+    await userEvent.click(runner.getByRole('button', { name: '再试一次' }));
+    await userEvent.click(runner.getByRole('radio', { name: '印度' }));
+    await userEvent.click(runner.getByRole('button', { name: '提交答案' }));
+    await expect.element(runner.getByRole('status')).toHaveTextContent('回答正确！');
+    await userEvent.click(runner.getByRole('button', { name: '下一题' }));
+    // Full-width digits count (全角/半角 normalisation in checkAnswer).
+    await userEvent.fill(runner.getByRole('textbox', { name: '你的答案' }), '７');
+    await userEvent.click(runner.getByRole('button', { name: '提交答案' }));
+    await expect.element(runner.getByRole('status')).toHaveTextContent('回答正确！');
+    await expect.element(runner.getByRole('status')).toHaveTextContent('答题已记录');
+    await userEvent.click(runner.getByRole('button', { name: '查看结果' }));
+    await expect.element(runner).toHaveTextContent('练习完成：答对 1 题，共 2 题。');
+    await expect.element(runner).toHaveTextContent('还没有达到掌握标准（2 题中答对 2 题）');
+
+    const events = await db.events.orderBy('id').toArray();
+    expect(events.map((e) => [e.learnerId, e.verb, e.objectId, e.result?.success, e.result?.response])).toEqual([
+      [UNASSIGNED_LEARNER_ID, 'answered', 'cn.sample.chinese/set1/q1', false, '"A"'],
+      [UNASSIGNED_LEARNER_ID, 'answered', 'cn.sample.chinese/set1/q1', true, '"B"'],
+      [UNASSIGNED_LEARNER_ID, 'answered', 'cn.sample.chinese/set1/q2', true, '"７"'],
+    ]);
+    const outbox = await db.outbox.toArray();
+    expect(outbox.map((o) => [o.table, o.recordId, o.op, o.priority]).sort()).toEqual(events.map((e) => ['events', e.id, 'add', 0]).sort());
+  });
+
+  it('records under the picked learner when there is one', async () => {
+    const db = freshDb();
+    await db.learners.put({ id: 'learner-1', name: '小明', avatar: 'panda', createdAt: '2026-09-01T00:00:00Z', updatedAt: '2026-09-01T00:00:00Z' });
+    await db.settings.put({ key: CURRENT_LEARNER_SETTING, value: 'learner-1' });
+    const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese });
+    rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/c1', services: { db } });
+    await userEvent.click(page.getByRole('list', { name: '本课资源' }).getByRole('button', { name: /课堂练习/ }));
+    const runner = page.getByRole('region', { name: '练习题' });
+    await expect.element(runner.getByTestId('exercise-learner')).toHaveTextContent('当前学生：小明');
+    await userEvent.click(runner.getByRole('radio', { name: '印度' }));
+    await userEvent.click(runner.getByRole('button', { name: '提交答案' }));
+    await expect.element(runner.getByRole('status')).toHaveTextContent('答题已记录');
+    expect((await db.events.toArray()).map((e) => e.learnerId)).toEqual(['learner-1']);
+  });
+
+  it('shows a bilingual error for an unknown lesson', async () => {
+    const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese });
+    rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/nope', services: { db: freshDb() } });
+    await expect.element(page.getByRole('alert')).toHaveTextContent('错误代码：lessons.not-found');
+  });
+});
