@@ -180,9 +180,9 @@ export class CopyWorkerPool {
   }
 }
 
-/** Copies in flight: one per core plus one (hashing is the CPU cost; one more hides I/O waits), 2–4. */
+/** Copies in flight: one per core (hashing is the CPU cost), at least 2 so one blob's I/O wait overlaps another's hashing, at most 4. */
 export function defaultCopyConcurrency(): number {
-  return Math.max(2, Math.min(4, cpus().length + 1));
+  return Math.max(2, Math.min(4, cpus().length));
 }
 
 let shared: CopyWorkerPool | null = null;
