@@ -7,6 +7,12 @@ import { sendText } from './respond';
 export const MEDIA_CACHE_CONTROL = 'private, max-age=31536000, immutable';
 
 /**
+ * A PDF is shown in a frame of the lesson page (Chromium's own viewer): the app may frame it, nobody
+ * else may. Every other blob keeps the app CSP (`frame-ancestors 'none'`).
+ */
+export const PDF_CSP = "default-src 'none'; frame-ancestors 'self'";
+
+/**
  * GET/HEAD /media/<sha256>: the blob the content store holds under that hash, with byte ranges.
  * The request only ever supplies a 64-hex name; the file path comes from the resolver.
  * (Authentication happens in the router before this is called.)
@@ -61,6 +67,7 @@ export async function serveMedia(
   for (const [k, v] of Object.entries(plan.headers)) res.setHeader(k, v);
   res.setHeader('Cache-Control', MEDIA_CACHE_CONTROL);
   if (plan.status === 200 || plan.status === 206) res.setHeader('Content-Type', blob.mime);
+  if (blob.mime === 'application/pdf') res.setHeader('Content-Security-Policy', PDF_CSP);
   if (plan.status === 405 || plan.status === 416 || !plan.body || plan.length === 0) {
     fs.close(fd, () => undefined);
     res.end();

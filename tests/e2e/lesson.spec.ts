@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { e2eState, REPO_ROOT } from './app';
+
+const state = e2eState();
+const PACK_TITLE = '三年级语文（上册）第一单元 · 示例';
+
+test.describe('journey 3: a teacher opens a lesson and projects it', () => {
+  test.skip(state.samplePacks.length === 0, 'no sample packs (npm run samples) — nothing to import');
+
+  test('import a sample pack, browse to a lesson, play and seek its video, do an exercise', async ({ page }) => {
+    const mediaResponses: Array<{ status: number; path: string; contentRange: string | undefined }> = [];
+    page.on('response', (res) => {
+      const url = new URL(res.url());
+      if (url.pathname.startsWith('/media/')) mediaResponses.push({ status: res.status(), path: url.pathname, contentRange: res.headers()['content-range'] });
+    });
+    const cspViolations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+    await page.goto(state.appUrl);
+
+    // Import through the UI (the stick is the sample packs folder); another spec may have done it already.
+    const stick = page.getByRole('article', { name: /U 盘：示例资源包 Sample packs/ });
+    const row = stick.getByRole('listitem', { name: PACK_TITLE });
+    await expect(row).toBeVisible();
+    const importButton = row.getByRole('button', { name: '导入' });
+    if (await importButton.isVisible()) {
+      await importButton.click();
+      await expect(page.getByText(`导入完成：${PACK_TITLE}（版本 1）。`)).toBeVisible();
+    }
+    await expect(row).toContainText('已安装');
+
+    // Lessons appear: browse 学段 … 单元 to the lesson.
+    const lessons = page.getByRole('region', { name: '课程' });
+    const subject = lessons.getByRole('group', { name: '选择学科' });
+    if (await subject.isVisible().catch(() => false)) await subject.getByRole('button', { name: /语文/ }).click();
+    const list = lessons.getByRole('list', { name: '课程列表' });
+    await expect(list.getByRole('link', { name: /花的学校/ })).toBeVisible();
+    await expect(lessons.getByRole('navigation', { name: '课程目录位置' })).toContainText('第一单元');
+    await list.getByRole('link', { name: /花的学校/ }).click();
+
+    await expect(page).toHaveURL(/#\/lesson\/cn\.teachpoint\.sample\.chinese-g3-up\/l-/);
+    await expect(page.getByRole('heading', { level: 1, name: /花的学校/ })).toBeVisible();
+    const resources = page.getByRole('list', { name: '本课资源' });
+    await expect(resources.getByRole('button', { name: /花的学校（朗读）/ })).toHaveAttribute('aria-pressed', 'true');
+
+    // The video: plays from /media, poster + subtitles track, and seeking works (206 byte ranges).
+    const video = page.locator('video.viewer-video');
+    await expect(video).toHaveAttribute('poster', /\/media\/[0-9a-f]{64}\?token=/);
+    await expect(video.locator('track[kind="subtitles"]')).toHaveCount(1);
+    const played = await video.evaluate(async (el: HTMLVideoElement) => {
+      el.muted = true;
+      if (el.readyState < 1) await new Promise((r) => el.addEventListener('loadedmetadata', r, { once: true }));
+      await el.play();
+      const target = el.duration * 0.6;
+      const seeked = new Promise((r) => el.addEventListener('seeked', r, { once: true }));
+      el.currentTime = target;
+      await seeked;
+      el.pause();
+      const track = el.textTracks[0];
+      return { duration: el.duration, target, currentTime: el.currentTime, width: el.videoWidth, track: track ? { kind: track.kind, language: track.language } : null };
+    });
+    expect(played.duration).toBeGreaterThan(0);
+    expect(played.width).toBeGreaterThan(0);
+    expect(Math.abs(played.currentTime - played.target)).toBeLessThan(1);
+    expect(played.track).toEqual({ kind: 'subtitles', language: 'zh-CN' });
+    expect(mediaResponses.some((r) => r.status === 206 && /^bytes \d+-\d+\/\d+$/.test(r.contentRange ?? ''))).toBe(true);
+    await expect(page.getByRole('button', { name: '全屏投影' })).toBeVisible();
+
+    // The screenshot of a lesson on the projector.
+    mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'lesson-zh-CN.png'), fullPage: true });
+
+    // One exercise: feedback, and the answer lands in IndexedDB with its outbox row.
+    await resources.getByRole('button', { name: /花的学校 练习/ }).click();
+    const runner = page.getByRole('region', { name: '练习题' });
+    await expect(runner.getByTestId('exercise-learner')).toHaveText(/当前学生：未选择学生/);
+    await runner.getByRole('radio', { name: '印度' }).click();
+    await runner.getByRole('button', { name: '提交答案' }).click();
+    await expect(runner.getByRole('status')).toContainText('回答正确！');
+    await expect(runner.getByRole('status')).toContainText('答题已记录');
+    const stored = await page.evaluate(
+      () =>
+        new Promise<{ events: Array<{ id: string; objectId: string; learnerId: string; success: boolean }>; outbox: Array<{ recordId: string; table: string }> }>((resolve, reject) => {
+          const open = indexedDB.open('teachpoint');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['events', 'outbox'], 'readonly');
+            const events = tx.objectStore('events').getAll();
+            const outbox = tx.objectStore('outbox').getAll();
+            tx.oncomplete = () => {
+              resolve({
+                events: (events.result as Array<{ id: string; objectId: string; learnerId: string; result: { success: boolean } }>).map((e) => ({ id: e.id, objectId: e.objectId, learnerId: e.learnerId, success: e.result.success })),
+                outbox: outbox.result as Array<{ recordId: string; table: string }>,
+              });
+              db.close();
+            };
+          };
+        }),
+    );
+    const answered = stored.events.filter((e) => e.objectId.endsWith('/q1'));
+    expect(answered).toHaveLength(1);
+    expect(answered[0]).toMatchObject({ learnerId: 'unassigned', success: true });
+    expect(stored.outbox.some((o) => o.table === 'events' && o.recordId === answered[0]!.id)).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+
+  test('the PDF of a lesson is shown in a frame from /media (framing allowed for the app only)', async ({ page }) => {
+    const cspViolations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy|frame-ancestors/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+    await page.goto(state.appUrl);
+    const lessons = page.getByRole('region', { name: '课程' });
+    const subject = lessons.getByRole('group', { name: '选择学科' });
+    if (await subject.isVisible().catch(() => false)) await subject.getByRole('button', { name: /语文/ }).click();
+    await lessons.getByRole('list', { name: '课程列表' }).getByRole('link', { name: /大青树下的小学/ }).click();
+    await page.getByRole('list', { name: '本课资源' }).getByRole('button', { name: /生字卡/ }).click();
+    const frame = page.locator('iframe.viewer-pdf');
+    await expect(frame).toHaveAttribute('src', /\/media\/[0-9a-f]{64}\?token=/);
+    const src = (await frame.getAttribute('src'))!;
+    const res = await page.request.get(new URL(src, state.origin).toString());
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    expect(res.headers()['content-security-policy']).toContain("frame-ancestors 'self'");
+    await page.getByRole('button', { name: '放大查看' }).click();
+    await expect(page.locator('.viewer-expanded iframe.viewer-pdf')).toBeVisible();
+    // Chromium's PDF viewer loaded inside the frame (its document is the viewer, not an error page).
+    await expect.poll(() => page.frames().some((f) => f.url() === new URL(src, state.origin).toString())).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+});
