@@ -14,7 +14,12 @@ import type * as MainModule from './main';
  */
 const fx = vi.hoisted(() => {
   const order: string[] = [];
-  return { order, root: '', ipcHandler: null as null | ((event: unknown, ...args: unknown[]) => Promise<BridgeResult>) };
+  return {
+    order,
+    root: '',
+    ipcHandler: null as null | ((event: unknown, ...args: unknown[]) => Promise<BridgeResult>),
+    pickHandler: null as null | ((event: unknown, ...args: unknown[]) => Promise<unknown>),
+  };
 });
 
 vi.mock('electron', async () => {
@@ -76,11 +81,16 @@ vi.mock('electron', async () => {
   const ipcMain = {
     handle: vi.fn((channel: string, handler: typeof fx.ipcHandler) => {
       fx.order.push(`ipcMain.handle:${channel}`);
-      fx.ipcHandler = handler;
+      if (channel === 'teachpoint:pick-files') fx.pickHandler = handler as unknown as typeof fx.pickHandler;
+      else fx.ipcHandler = handler;
     }),
     removeHandler: vi.fn(),
   };
-  const dialog = { showMessageBox: vi.fn(async () => ({ response: 1 })), showErrorBox: vi.fn() };
+  const dialog = {
+    showMessageBox: vi.fn(async () => ({ response: 1 })),
+    showErrorBox: vi.fn(),
+    showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/home/teacher/挂图.png'] })),
+  };
   return { app, BrowserWindow, protocol, session: { defaultSession }, ipcMain, dialog };
 });
 
@@ -108,6 +118,7 @@ interface FakeElectron {
   protocol: Record<'registerSchemesAsPrivileged' | 'handle' | 'registerStreamProtocol', Spy>;
   session: { defaultSession: Record<'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler', Spy> };
   ipcMain: Record<'handle' | 'removeHandler', Spy>;
+  dialog: Record<'showOpenDialog', Spy>;
 }
 
 let electron: FakeElectron;
@@ -189,6 +200,15 @@ describe('electron/main/main.ts wiring', () => {
     expect(await fx.ipcHandler!(sub, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'bridge.forbidden-sender' } });
   });
 
+  it('offers the native file dialog (我的资料) to the window main frame only', async () => {
+    const contents = electron.BrowserWindow.instances[0]!.webContents;
+    expect(await fx.pickHandler!({ sender: contents, senderFrame: contents.mainFrame }, { kinds: ['image'] })).toEqual(['/home/teacher/挂图.png']);
+    expect(electron.dialog.showOpenDialog).toHaveBeenCalledTimes(1);
+    const sub = { sender: contents, senderFrame: { url: 'app://teachpoint/', parent: contents.mainFrame, processId: 4, routingId: 2 } };
+    await expect(fx.pickHandler!(sub, { kinds: ['image'] })).rejects.toThrow('bridge.forbidden-sender');
+    expect(electron.dialog.showOpenDialog).toHaveBeenCalledTimes(1);
+  });
+
   it('runs the quit handshake: close is held, app.willQuit reaches the renderer, app.flushed lets it quit', async () => {
     const win = electron.BrowserWindow.instances[0]!;
     const contents = win.webContents;
@@ -202,6 +222,7 @@ describe('electron/main/main.ts wiring', () => {
     await runtime!.quit.done;
     expect(runtime!.quit.reason).toBe('flushed');
     expect(electron.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_CHANNELS.call);
+    expect(electron.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_CHANNELS.pickFiles);
     expect(electron.app.quitted).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../../content-packs/device/data-dir';
 import { createHost, type Host } from '../host/host';
 import { hardenApp, hardenSession } from './harden';
 import { describeSender, forwardEventsToIpc, isTrustedSender, registerBridgeIpc } from './ipc';
+import { registerPickFilesIpc } from './pick-files';
 import { registerPrivilegedSchemes, registerProtocols } from './protocols';
 import { QuitHandshake } from './quit';
 import { promptRelaunch, readSafeModeSync, withRelaunchPrompt } from './safe-mode';
@@ -92,7 +93,17 @@ export async function startMain(log: (message: string) => void = (m) => console.
       promptRelaunch({ showMessageBox }, app, enabled).catch((err: unknown) => log(`[safe-mode] relaunch prompt failed: ${String(err)}`));
     }),
   };
-  unregisterIpc = registerBridgeIpc(ipcMain, handlers, (event) => isTrustedSender(describeSender(event, win?.webContents ?? null)));
+  const trusted = (event: Parameters<typeof describeSender>[0]) => isTrustedSender(describeSender(event, win?.webContents ?? null));
+  const unregisterBridge = registerBridgeIpc(ipcMain, handlers, trusted);
+  // 我的资料: the native file dialog, same sender check; the chosen paths then go to materials.add.
+  const unregisterPick = registerPickFilesIpc(ipcMain, {
+    isTrusted: trusted,
+    showOpenDialog: (options) => (win && !win.isDestroyed() ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
+  });
+  unregisterIpc = () => {
+    unregisterBridge();
+    unregisterPick();
+  };
   stopEvents = forwardEventsToIpc(host.events, () => (win && !win.isDestroyed() ? [win.webContents] : []), log);
 
   // 6. The window: hidden until ready-to-show; closing it goes through the quit handshake.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MediaBlob, MediaResolver } from '../../common/media/media';
+import { makeZip } from '../../tests/e2e/zip-fixture';
 import { mediaReply, parseMediaUrl } from './media-reply';
 import { toStreamResponse, toWebResponse, type ProtocolReply } from './protocol-reply';
 
@@ -124,18 +125,77 @@ describe('mediaReply', () => {
     expect((await mediaReply(request(url), ghost)).status).toBe(404);
   });
 
-  it('answers courseware URLs only under the sandboxing CSP, and never with the raw zip blob', async () => {
-    lookups.length = 0;
+  it('never answers a courseware URL with a blob that is not a zip (no raw bytes, sandboxing CSP even on 404)', async () => {
     const courseware = await mediaReply(request(`tp-media://teachpoint/courseware/${sha}/index.html`), resolver);
     expect(courseware.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts;/);
     expect(courseware.status).toBe(404);
     expect(courseware.body).toEqual({ kind: 'text', text: expect.any(String) });
-    expect(lookups).toEqual([]);
   });
 
   it('serves media without a CSP but with CORS for the app origin', async () => {
     const media: ProtocolReply = await mediaReply(request(url), resolver);
     expect(media.headers['Content-Security-Policy']).toBeUndefined();
     expect(media.headers['Access-Control-Allow-Origin']).toBe('app://teachpoint');
+  });
+});
+
+describe('courseware entries (tp-media://teachpoint/courseware/<sha256>/<entry>)', () => {
+  const html = '<!doctype html><meta charset="utf-8"><h1>认识数字</h1><script src="app.js"></script>';
+  const clip = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 13) % 256));
+  const zip = makeZip([
+    { name: 'index.html', data: Buffer.from(html), deflate: true },
+    { name: 'app.js', data: Buffer.from('document.title = "ok";'), deflate: true },
+    { name: '媒体/片段.mp4', data: clip, deflate: false },
+  ]);
+  const zipSha = createHash('sha256').update(zip).digest('hex');
+  const zipPath = path.join(dir, zipSha);
+  writeFileSync(zipPath, zip);
+  const zipResolver: MediaResolver = {
+    resolve: async (hash) => (hash === zipSha ? { path: zipPath, size: zip.length, mime: 'application/zip', sha256: zipSha } : hash === sha ? blob : null),
+  };
+  const base = `tp-media://teachpoint/courseware/${zipSha}`;
+
+  it('serves a deflated entry inflated, under the sandboxing CSP with CORS for the opaque origin', async () => {
+    for (const u of [`${base}/`, `${base}/index.html`, base]) {
+      const reply = await mediaReply(request(u), zipResolver);
+      expect(reply.status, u).toBe(200);
+      expect(reply.headers['Content-Type']).toBe('text/html; charset=utf-8');
+      expect(reply.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts;.*connect-src 'none'.*frame-ancestors app:\/\/teachpoint/);
+      expect(reply.headers['Access-Control-Allow-Origin']).toBe('*');
+      expect(reply.headers['Accept-Ranges']).toBe('none');
+      expect((await readStream(toStreamResponse(reply).data)).toString('utf8')).toBe(html);
+    }
+  });
+
+  it('answers byte ranges of a stored entry straight from the zip file', async () => {
+    const reply = await mediaReply(request(`${base}/${encodeURIComponent('媒体')}/${encodeURIComponent('片段.mp4')}`, { Range: 'bytes=100-199' }), zipResolver);
+    expect(reply.status).toBe(206);
+    expect(reply.headers['Content-Range']).toBe(`bytes 100-199/${clip.length}`);
+    expect(reply.headers['Content-Type']).toBe('video/mp4');
+    expect(reply.body).toMatchObject({ kind: 'file', path: zipPath });
+    expect((await readStream(toStreamResponse(reply).data)).equals(clip.subarray(100, 200))).toBe(true);
+  });
+
+  it('refuses traversal, unknown entries and unknown hashes with a sandboxed 404', async () => {
+    const urls = [
+      `${base}/../index.html`,
+      `${base}/a/%2e%2e/%2e%2e/index.html`,
+      `${base}/..%2fapp.js`,
+      `${base}/missing.html`,
+      `${base}/%2Fetc%2Fpasswd`,
+      `tp-media://teachpoint/courseware/${'0'.repeat(64)}/index.html`,
+    ];
+    for (const u of urls) {
+      const reply = await mediaReply(request(u), zipResolver);
+      expect(reply.status, u).toBe(404);
+      expect(reply.body?.kind, u).toBe('text');
+    }
+  });
+
+  it('HEAD answers headers only', async () => {
+    const reply = await mediaReply(request(`${base}/app.js`, {}, 'HEAD'), zipResolver);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBeNull();
+    expect(reply.headers['Content-Type']).toMatch(/javascript/);
   });
 });

@@ -3,6 +3,9 @@ import { type MediaResolver, SHA256_HEX } from '../../common/media/media';
 import { APP_HOST, APP_ORIGIN, COURSEWARE_PATH_PREFIX, MEDIA_PATH_PREFIX, MEDIA_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
 import { planRangeResponse } from '../../common/http/range';
+import { readEntryStream } from '../../content-packs/node/entry-stream';
+import { createCoursewareArchives, type CoursewareArchives } from '../host/courseware-archives';
+import { contentTypeFor } from '../host/http/static-files';
 import { buildCoursewareCsp } from './security';
 
 export interface MediaRequest {
@@ -49,12 +52,47 @@ export function parseMediaUrl(rawUrl: string): MediaTarget | null {
   return null;
 }
 
-/** Courseware responses: sandboxed, never the raw zip. */
-function coursewareReply(): ProtocolReply {
-  // HTML5 courseware is a zip blob; its entries are served here once the host exposes zip entry
-  // reading (the HTTP transport reserves /courseware/ the same way, electron/host/http/server.ts).
-  // Until then: a sandboxed 404 — the zip itself is never handed to a frame.
-  return textReply(404, 'Courseware serving is not available yet', { 'Content-Security-Policy': buildCoursewareCsp() });
+/** One parsed-directory cache per resolver (the host's, for the life of the app). */
+const archivesByResolver = new WeakMap<MediaResolver, CoursewareArchives>();
+
+/**
+ * An entry of an HTML5 courseware zip, never the raw zip: always under the sandboxing CSP (opaque
+ * origin, no network, only the app may frame it). Stored entries answer byte ranges straight from
+ * the zip file; deflated ones are inflated on the fly and sent whole. Same rules as the HTTP
+ * transport's /courseware/ route (electron/host/http/courseware-route.ts).
+ */
+async function coursewareReply(req: MediaRequest, resolver: MediaResolver, sha256: string, entryName: string): Promise<ProtocolReply> {
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': buildCoursewareCsp(),
+    'X-Content-Type-Options': 'nosniff',
+    // The sandboxed page (origin "null") loads its own module scripts and fonts in CORS mode.
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  };
+  let archives = archivesByResolver.get(resolver);
+  if (!archives) archivesByResolver.set(resolver, (archives = createCoursewareArchives(resolver)));
+  const found = await archives.lookup(sha256, entryName);
+  if (!found) return textReply(404, 'Not Found', headers);
+  const { blob, entry } = found;
+  const plan = planRangeResponse({
+    method: req.method,
+    rangeHeader: entry.method === 0 ? req.header('range') : null,
+    ifRangeHeader: req.header('if-range'),
+    size: entry.uncompressedSize,
+    etag: `"${sha256}-${entry.crc32.toString(16).padStart(8, '0')}"`,
+  });
+  const out: Record<string, string> = {
+    ...headers,
+    'Cache-Control': 'private, max-age=31536000, immutable',
+    'Content-Type': contentTypeFor(entryName),
+    ...plan.headers,
+    ...(entry.method !== 0 ? { 'Accept-Ranges': 'none' } : {}),
+  };
+  if (plan.status === 405 || plan.status === 416 || !plan.body || plan.length === 0) return { status: plan.status, headers: out, body: null };
+  if (entry.method === 0) {
+    return { status: plan.status, headers: out, body: { kind: 'file', path: blob.path, start: entry.dataOffset + plan.start, end: entry.dataOffset + plan.end } };
+  }
+  return { status: plan.status, headers: out, body: { kind: 'stream', open: () => readEntryStream(blob.path, entry, { highWaterMark: 256 * 1024 }) } };
 }
 
 /**
@@ -67,7 +105,7 @@ export async function mediaReply(req: MediaRequest, resolver: MediaResolver): Pr
   const common: Record<string, string> = { 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': APP_ORIGIN };
   const target = parseMediaUrl(req.url);
   if (!target) return textReply(404, 'Not Found', common);
-  if (target.kind === 'courseware') return coursewareReply();
+  if (target.kind === 'courseware') return coursewareReply(req, resolver, target.sha256, target.entry);
   const blob = await resolver.resolve(target.sha256);
   if (!blob || blob.sha256 !== target.sha256) return textReply(404, 'Not Found', common);
   let size: number;

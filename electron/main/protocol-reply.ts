@@ -6,7 +6,11 @@ import { PassThrough, Readable } from 'stream';
  * toWebResponse() for `protocol.handle` (current Electron), toStreamResponse() for
  * `protocol.registerStreamProtocol` (Electron 22).
  */
-export type ReplyBody = { kind: 'file'; path: string; start: number; end: number } | { kind: 'text'; text: string };
+export type ReplyBody =
+  | { kind: 'file'; path: string; start: number; end: number }
+  | { kind: 'text'; text: string }
+  /** Produced on demand, e.g. a deflated courseware zip entry being inflated. */
+  | { kind: 'stream'; open: () => Readable };
 
 export interface ProtocolReply {
   status: number;
@@ -40,6 +44,7 @@ function openBody(body: ReplyBody | null): Readable {
     return empty;
   }
   if (body.kind === 'text') return Readable.from([Buffer.from(body.text, 'utf8')]);
+  if (body.kind === 'stream') return body.open();
   // 64 KiB chunks: big enough for 720p video, small enough that a seek abandons little.
   return createReadStream(body.path, { start: body.start, end: body.end, highWaterMark: 64 * 1024 });
 }

@@ -23,8 +23,8 @@ describe('buildAppCsp', () => {
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
   });
 
-  it('frames only the courseware prefix', () => {
-    expect(csp.get('frame-src')).toEqual(['tp-media://teachpoint/courseware/']);
+  it('frames only the courseware prefix and media blobs (lesson PDFs)', () => {
+    expect(csp.get('frame-src')).toEqual(['tp-media://teachpoint/courseware/', 'tp-media://teachpoint/media/']);
   });
 
   it('never allows eval or inline script, nor http(s), file: or wildcards anywhere', () => {

@@ -1,4 +1,4 @@
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, COURSEWARE_URL_PREFIX, MEDIA_SCHEME } from '../../common/origins';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, COURSEWARE_URL_PREFIX, MEDIA_SCHEME, MEDIA_URL_PREFIX } from '../../common/origins';
 
 /**
  * Security policy of the shell as pure functions (tested in security.test.ts); harden.ts applies
@@ -29,7 +29,8 @@ export function buildAppCsp(options: AppCspOptions = {}): string {
     ['font-src', ["'self'", 'data:']],
     // The media scheme is here so subtitles/PDF bytes can be fetched; still nothing off the device.
     ['connect-src', ["'self'", media, ...(options.connectOrigins ?? [])]],
-    ['frame-src', [COURSEWARE_URL_PREFIX]],
+    // Courseware (sandboxed by its own CSP) and lesson PDFs shown by Chromium's viewer in a frame.
+    ['frame-src', [COURSEWARE_URL_PREFIX, MEDIA_URL_PREFIX]],
     ['worker-src', ["'self'"]],
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],

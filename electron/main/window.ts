@@ -15,6 +15,8 @@ export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Chromium's built-in PDF viewer (lesson PDFs in a frame). Electron ships no other plugin.
+    plugins: true,
   };
 }
 

@@ -25,7 +25,7 @@ function fakeIpcRenderer(reply: (channel: string, ...args: unknown[]) => Promise
 describe('createPreloadApi', () => {
   it('has exactly the contract shape, frozen', () => {
     const api = createPreloadApi(fakeIpcRenderer().ipc);
-    expect(Object.keys(api).sort()).toEqual(['apiVersion', 'call', 'subscribe']);
+    expect(Object.keys(api).sort()).toEqual(['apiVersion', 'call', 'pickFiles', 'subscribe']);
     expect(api.apiVersion).toBe(1);
     expect(Object.isFrozen(api)).toBe(true);
   });

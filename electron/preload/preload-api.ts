@@ -1,7 +1,7 @@
 import { isBridgeEventName, type BridgeEventName } from '../../common/bridge/contract';
 import type { BridgeResult } from '../../common/bridge/dispatch';
 import { bridgeError } from '../../common/bridge/errors';
-import { IPC_CHANNELS, type TeachPointPreloadApi } from '../../common/bridge/preload-api';
+import { IPC_CHANNELS, type PickFilesRequest, type TeachPointPreloadApi } from '../../common/bridge/preload-api';
 
 /** The part of ipcRenderer the preload uses — and nothing else of it ever reaches the page. */
 export interface IpcRendererLike {
@@ -18,7 +18,7 @@ function isBridgeResult(value: unknown): value is BridgeResult {
 }
 
 /**
- * Builds `window.teachpoint` from an ipcRenderer. Only the two contract channels are used; the
+ * Builds `window.teachpoint` from an ipcRenderer. Only the contract channels are used (call, event, pick-files); the
  * page gets promises of plain BridgeResults and event payloads — never ipcRenderer, never the
  * IpcRendererEvent (it carries `sender`), never a way to name another channel.
  */
@@ -55,6 +55,12 @@ export function createPreloadApi(ipc: IpcRendererLike, log: (message: string) =>
         // e.g. the main process has not registered the bridge (yet) or payload could not be cloned
         return { ok: false, error: bridgeError('bridge.transport', { method, reason: String(err) }).toData() };
       }
+    },
+    /** Native file dialog (main checks the sender); only path strings come back. */
+    async pickFiles(request: PickFilesRequest): Promise<string[]> {
+      const kinds = Array.isArray(request?.kinds) ? request.kinds.filter((k) => typeof k === 'string') : [];
+      const result = await ipc.invoke(IPC_CHANNELS.pickFiles, { kinds, multiple: request?.multiple === true });
+      return Array.isArray(result) ? result.filter((p): p is string => typeof p === 'string') : [];
     },
     subscribe(event: string, listener: (payload: unknown) => void): () => void {
       if (!isBridgeEventName(event)) throw new TypeError(`Unknown TeachPoint event: ${String(event)}`);

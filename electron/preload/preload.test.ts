@@ -13,7 +13,7 @@ describe('preload entry', () => {
     expect(exposed.calls).toHaveLength(1);
     const [key, api] = exposed.calls[0]!;
     expect(key).toBe('teachpoint');
-    expect(Object.keys(api as object).sort()).toEqual(['apiVersion', 'call', 'subscribe']);
+    expect(Object.keys(api as object).sort()).toEqual(['apiVersion', 'call', 'pickFiles', 'subscribe']);
     expect(Object.values(api as object)).not.toContain(undefined);
   });
 });

@@ -64,7 +64,7 @@ const workFiles = () => {
 
 describe('POST /api/materials/upload', () => {
   it('requires the Bearer token (no file is written, nothing is added)', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
       const r = await upload('a.png', png, headers);
       expect(r.status).toBe(401);
       expect(json(r).error?.code).toBe('bridge.unauthorized');
