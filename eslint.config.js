@@ -7,7 +7,7 @@ import globals from 'globals';
 import local from './build/lint/layering.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'content-packs/samples/out/**', 'tests/.tmp/**', '**/*.d.ts', '**/*.d.mts'] },
+  { ignores: ['node_modules/**', 'dist/**', '.cache/**', '.data/**', 'test-results/**', 'playwright-report/**', 'content-packs/samples/out/**', 'tests/.tmp/**', '**/*.d.ts', '**/*.d.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

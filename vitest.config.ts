@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts', 'tests/e2e/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/.cache/**', '**/.data/**', '**/*.browser.test.ts', 'tests/e2e/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',
@@ -31,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['**/*.browser.test.ts', '**/*.browser.test.tsx'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/.cache/**', '**/.data/**'],
           browser: {
             enabled: true,
             headless: true,
