@@ -132,4 +132,42 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
     await expect.poll(() => page.frames().some((f) => f.url() === new URL(src, state.origin).toString())).toBe(true);
     expect(cspViolations).toEqual([]);
   });
+
+  test('我的资料: upload a picture in the browser, attach it to a lesson, it shows there; remove it', async ({ page }) => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.goto(state.appUrl);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的资料' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '我的资料' })).toBeVisible();
+    await page.getByLabel('选择要上传的文件').setInputFiles({ name: '黑板报.png', mimeType: 'image/png', buffer: png });
+    await expect(page.getByText('已添加：黑板报')).toBeVisible();
+    const item = page.getByRole('list', { name: '我的资料列表' }).getByRole('listitem', { name: '黑板报' });
+    await expect(item).toContainText('还没有挂到课程上');
+
+    // A file the app cannot use: a clear bilingual refusal, nothing added.
+    await page.getByLabel('选择要上传的文件').setInputFiles({ name: '教案.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK') });
+    await expect(page.getByRole('alert')).toContainText('不支持这种文件');
+    await expect(page.getByRole('alert')).toContainText('错误代码：materials.unsupported-type');
+    await expect(page.getByRole('list', { name: '我的资料列表' }).getByRole('listitem')).toHaveCount(1);
+
+    // Attach it on a lesson page; it is listed with the lesson's own resources and shows as a picture.
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '资源库' }).click();
+    const lessons = page.getByRole('region', { name: '课程' });
+    const subject = lessons.getByRole('group', { name: '选择学科' });
+    if (await subject.isVisible().catch(() => false)) await subject.getByRole('button', { name: /语文/ }).click();
+    await lessons.getByRole('list', { name: '课程列表' }).getByRole('link', { name: /花的学校/ }).click();
+    await page.getByRole('combobox', { name: '选择要挂到本课的资料' }).selectOption({ label: '黑板报' });
+    await page.getByRole('button', { name: '挂到本课' }).click();
+    const resources = page.getByRole('list', { name: '本课资源' });
+    await resources.getByRole('button', { name: /黑板报/ }).click();
+    const img = page.locator('img.viewer-image');
+    await expect(img).toHaveAttribute('alt', '黑板报');
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
+
+    // Remove it from 我的资料 (second confirmation); the lesson no longer lists it.
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的资料' }).click();
+    await expect(item).toContainText('挂在 1 节课上');
+    await item.getByRole('button', { name: '删除' }).click();
+    await item.getByRole('button', { name: '确定删除' }).click();
+    await expect(page.getByText('还没有资料。')).toBeVisible();
+  });
 });
