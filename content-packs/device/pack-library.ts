@@ -171,8 +171,17 @@ export class PackLibrary {
     return join(this.dataDir, 'trust');
   }
 
-  async scrub(): Promise<ScrubReport> {
-    return this.exclusive(() => this.store.scrub());
+  /**
+   * Re-hash every blob (bad ones → quarantine/), then delete blobs nothing references (left by
+   * imports that were interrupted and never resumed). Packs with a quarantined blob stay listed;
+   * importing the pack again restores the blob.
+   */
+  async scrub(): Promise<ScrubReport & { orphansRemoved: number; orphanBytesFreed: number }> {
+    return this.exclusive(async () => {
+      const report = await this.store.scrub();
+      const gc = await this.store.gc(await this.index.referencedBlobs());
+      return { ...report, orphansRemoved: gc.removed, orphanBytesFreed: gc.bytesFreed };
+    });
   }
 
   /**

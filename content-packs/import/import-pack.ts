@@ -122,8 +122,9 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
         throw importError('import.source-gone', { path: file, errno: (err as NodeJS.ErrnoException).code ?? null });
       }
     };
+    const ordered = inFileOrder(missing);
     try {
-      for (const blob of inFileOrder(missing)) {
+      for (const blob of ordered) {
         checkAbort(options.signal);
         if (pool.error) throw pool.error;
         await pool.add(async () => {

@@ -25,6 +25,11 @@ export async function acquireDataLock(dataDir: string): Promise<() => Promise<vo
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number((await fs.promises.readFile(path, 'utf8').catch(() => '')).trim());
       if (owner && owner !== process.pid && pidAlive(owner)) throw storeError('store.locked', { pid: owner });
+      if (!owner) {
+        // Created but the pid not written yet (another process is between open and write), unless old.
+        const st = await fs.promises.stat(path).catch(() => null);
+        if (st && Date.now() - st.mtimeMs < 5000) throw storeError('store.locked', { path });
+      }
       if (owner === process.pid) throw storeError('store.locked', { pid: owner, sameProcess: true });
       await fs.promises.rm(path, { force: true });
     }
