@@ -28,7 +28,9 @@ import type { Certificate, PrivateKeyFile } from '../format/trust';
 import { TranscodeCache, defaultCacheDir } from '../media/cache';
 import { getProfile, type ProfileName } from '../media/plan';
 import { mapSettled, defaultConcurrency, Semaphore } from '../media/pool';
+import { fastProbe } from '../media/fast-probe';
 import { probeMedia, type ProbeResult } from '../media/probe';
+import { makeThumbnail } from '../media/transcode';
 import { type FileStamp, hashFile, prepareMedia, type PreparedMedia } from '../media/prepare';
 import { decodeText, isWebVtt, srtToVtt } from '../media/text';
 import { defaultMastery } from './exercises';
@@ -161,10 +163,31 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     report();
     const stats: BuildStats = { mediaFiles: jobList.length, copied: 0, remuxed: 0, transcoded: 0, fromCache: 0 };
     const media = new Map<string, MediaDone>();
-    // ffmpeg encodes are bounded by CPU cores; the light per-file work around them (hashing, ffprobe,
-    // keyframe thumbnails) mostly waits on the disk and on process start-up, so twice as many run.
+    // Every file is in flight at once (up to 32), each step bounded by its own resource, so no step
+    // waits for another file's: ffmpeg encodes and thumbnails by CPU cores, ffprobe (mostly process
+    // start-up) by twice that, sha256 hashing (disk + main thread) one file at a time (measured: two at
+    // once is slower on a 2-core machine).
     const cores = options.concurrency ?? defaultConcurrency();
     const transcodeSlots = new Semaphore(cores);
+    const thumbnailSlots = new Semaphore(cores);
+    const probeSlots = new Semaphore(cores * 2);
+    const hashSlots = new Semaphore(1);
+    let thumbSeq = 0;
+    const startEarlyThumbnail = (video: string, probe: ProbeResult): { done: Promise<string>; abort: AbortController } => {
+      const abort = new AbortController();
+      const onAbort = () => abort.abort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const out = join(workDir, `thumb-${++thumbSeq}.jpg`);
+      const done = thumbnailSlots
+        .run(async () => {
+          if (abort.signal.aborted) throw new Error('not needed');
+          await makeThumbnail(video, out, { signal: abort.signal, width: profile.thumbnailWidth, ...(probe.duration !== undefined ? { duration: probe.duration } : {}) });
+          return out;
+        })
+        .finally(() => options.signal?.removeEventListener('abort', onAbort));
+      done.catch(() => undefined); // awaited (or dropped) by the job
+      return { done, abort };
+    };
     const settled = await mapSettled(
       jobList,
       async (job) => {
@@ -173,12 +196,23 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
         const indexed = cache ? await cache.getHash(job.abs, stampNow) : null;
         let input: { sha256: string; stamp?: FileStamp };
         let sourceProbe: ProbeResult | undefined;
+        let early: { done: Promise<string>; abort: AbortController } | undefined;
         if (indexed) {
           // no stamp: the pack writer re-hashes these bytes, so a stale index cannot slip through
           input = { sha256: indexed };
         } else {
-          // hash (disk) and probe (child process) at the same time
-          const [h, p] = await Promise.all([hashFile(job.abs), probeMedia(job.abs, options.signal ? { signal: options.signal } : {}).catch(() => undefined)]);
+          // Already-conforming MP4/MP3 are recognised from their headers (a few small reads); anything
+          // else, or anything the fast path is unsure about, is probed by ffprobe while the file is hashed.
+          const fast = await fastProbe(job.abs, profile).catch(() => null);
+          if (fast && 'probe' in fast) {
+            sourceProbe = fast.probe;
+            // a pass-through video's thumbnail only needs the input: make it while the file is hashed
+            if (job.thumbnail && sourceProbe.kind === 'video') early = startEarlyThumbnail(job.abs, sourceProbe);
+          }
+          const [h, p] = await Promise.all([
+            hashSlots.run(() => hashFile(job.abs)),
+            sourceProbe ?? probeSlots.run(() => probeMedia(job.abs, options.signal ? { signal: options.signal } : {})).catch(() => undefined),
+          ]);
           input = h;
           sourceProbe = p;
           if (cache) await cache.putHash(job.abs, h.stamp, h.sha256).catch(() => undefined);
@@ -191,6 +225,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
           inputSha256: sha,
           thumbnail: job.thumbnail,
           transcodeSlots,
+          ...(early ? { earlyThumbnail: early.done } : {}),
           ...(sourceProbe ? { sourceProbe } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: (p) => {
@@ -199,6 +234,12 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
               report(job.rel);
             }
           },
+        }).finally(async () => {
+          // not used (cache hit) or the job failed: stop it and let it settle
+          if (early) {
+            early.abort.abort();
+            await early.done.catch(() => undefined);
+          }
         });
         const output = prepared.output === job.abs ? input : await hashFile(prepared.output);
         const done: MediaDone = { prepared, blob: { sha256: output.sha256, size: prepared.output === job.abs ? job.size : output.stamp!.size, mime: prepared.plan.mime } };
@@ -213,7 +254,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
         report(job.rel);
         return done;
       },
-      cores * 2,
+      Math.max(cores * 2, 32),
     );
     settled.forEach((s, i) => {
       const job = jobList[i]!;

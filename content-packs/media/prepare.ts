@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TeachPointError } from '../../common/errors/errors';
 import { cacheKey, type TranscodeCache } from './cache';
 import { planTranscode, type MediaProfile, type TranscodePlan } from './plan';
+import { fastProbe } from './fast-probe';
 import { probeMedia, type ProbeResult } from './probe';
 import { makeThumbnail, transcode, type TranscodeProgress } from './transcode';
 import type { Semaphore } from './pool';
@@ -41,6 +42,11 @@ export interface PrepareOptions {
   threads?: number;
   /** Probe of the input, when the caller already has it (e.g. probed while hashing). */
   sourceProbe?: ProbeResult;
+  /**
+   * A thumbnail of the input already being made by the caller (started while the input was hashed);
+   * used when the plan is 'copy' instead of making another one. The file is moved into the cache.
+   */
+  earlyThumbnail?: Promise<string>;
   /** Bounds concurrent ffmpeg encodes (remux/transcode); probes and thumbnails are not counted. */
   transcodeSlots?: Semaphore;
   onProgress?: (p: TranscodeProgress) => void;
@@ -129,7 +135,12 @@ export async function prepareMedia(input: string, options: PrepareOptions): Prom
   }
 
   const signalOpt = options.signal ? { signal: options.signal } : {};
-  const sourceProbe = options.sourceProbe ?? (await probeMedia(input, signalOpt));
+  let sourceProbe = options.sourceProbe;
+  if (!sourceProbe) {
+    // already-conforming MP4/MP3: known from its headers; anything else (or unsure): ffprobe
+    const fast = options.audioFormat === 'mp3' ? null : await fastProbe(input, options.profile).catch(() => null);
+    sourceProbe = fast && 'probe' in fast ? fast.probe : await probeMedia(input, signalOpt);
+  }
   const plan = planTranscode(sourceProbe, options.profile, options.audioFormat ? { audioFormat: options.audioFormat } : {});
   const scratch = join(options.workDir, `m-${randomBytes(6).toString('hex')}`);
   await mkdir(scratch, { recursive: true });
@@ -162,8 +173,12 @@ export async function prepareMedia(input: string, options: PrepareOptions): Prom
     }
     let thumbnail: string | undefined;
     if (wantThumb && plan.kind === 'video') {
-      thumbnail = join(scratch, 'thumb.jpg');
-      await makeThumbnail(output, thumbnail, { ...signalOpt, width: options.profile.thumbnailWidth, ...(probe.duration !== undefined ? { duration: probe.duration } : {}) });
+      if (plan.action === 'copy' && options.earlyThumbnail) {
+        thumbnail = await options.earlyThumbnail;
+      } else {
+        thumbnail = join(scratch, 'thumb.jpg');
+        await makeThumbnail(output, thumbnail, { ...signalOpt, width: options.profile.thumbnailWidth, ...(probe.duration !== undefined ? { duration: probe.duration } : {}) });
+      }
     }
     if (cache && key) {
       const files: Array<{ name: string; from: string }> = [];
