@@ -335,7 +335,7 @@ export class ContentStore {
     await this.flush();
   }
 
-  /** Delete these blobs unless `referenced` holds them (targeted gc after a switch). */
+  /** Delete these blobs unless `referenced` holds them (targeted gc after a switch); never throws for one blob. */
   async deleteUnreferenced(candidates: Iterable<string>, referenced: ReadonlySet<string>): Promise<{ removed: number; bytesFreed: number }> {
     let removed = 0;
     let bytesFreed = 0;
@@ -347,8 +347,9 @@ export class ContentStore {
         await this.fs.unlink(path);
         removed++;
         bytesFreed += st.size;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw destinationError(err, { path });
+      } catch {
+        // ENOENT: already gone. EBUSY/EPERM (Windows: a video being played is open): leave it
+        // unreferenced; the next full gc (store scrub) collects it.
       }
     }
     return { removed, bytesFreed };
