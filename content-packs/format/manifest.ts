@@ -84,7 +84,10 @@ export interface LessonNode {
   resources?: string[];
 }
 
-export const LessonNodeSchema: z.ZodType<LessonNode> = z.lazy(() =>
+// The node schema is built once: a `z.lazy` getter that constructs it would build a fresh
+// object/array/effects schema for every node of every manifest (most of the validation time).
+export const LessonNodeSchema: z.ZodType<LessonNode> = z.lazy(() => lessonNodeObject);
+const lessonNodeObject: z.ZodType<LessonNode> =
   z
     .object({
       id: Id,
@@ -102,8 +105,7 @@ export const LessonNodeSchema: z.ZodType<LessonNode> = z.lazy(() =>
         if (!n.children) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['children'], message: `a ${n.level} node needs children`, params: { zh: `“${LESSON_LEVEL_ZH[n.level]}”节点必须有下级节点` } });
         if (n.resources) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['resources'], message: 'only lessons hold resources', params: { zh: '只有“课”可以直接包含资源' } });
       }
-    }),
-);
+    });
 
 // ---------------------------------------------------------------------------------------------
 // Resources
@@ -164,7 +166,11 @@ export const ExerciseSetResource = z
   .strict();
 export type ExerciseSetResource = z.infer<typeof ExerciseSetResource>;
 
-export const Resource = z.union([ExerciseSetResource, MediaResource]);
+// Media first: most resources are media, and a union stops at the first option that accepts the
+// value (trying the exercise-set option first built and threw away several issues per resource).
+// The reported problems do not depend on the order: a resource with a known kind fails the other
+// option on its kind (aborted), so only the matching option's issues are reported either way.
+export const Resource = z.union([MediaResource, ExerciseSetResource]);
 export type Resource = z.infer<typeof Resource>;
 
 // ---------------------------------------------------------------------------------------------
