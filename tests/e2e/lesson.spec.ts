@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { e2eState, REPO_ROOT } from './app';
+import { e2eState, screenshotPath } from './app';
 
 const state = e2eState();
 const PACK_TITLE = '三年级语文（上册）第一单元 · 示例';
@@ -70,8 +68,7 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
     await expect(page.getByRole('button', { name: '全屏投影' })).toBeVisible();
 
     // The screenshot of a lesson on the projector.
-    mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'lesson-zh-CN.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('lesson-zh-CN.png'), fullPage: true });
 
     // One exercise: feedback, and the answer lands in IndexedDB with its outbox row.
     await resources.getByRole('button', { name: /花的学校 练习/ }).click();

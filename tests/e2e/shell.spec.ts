@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO_ROOT, e2eState } from './app';
+import { REPO_ROOT, e2eState, screenshotPath } from './app';
 
 const state = e2eState();
 const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -45,9 +45,7 @@ test.describe('app shell over the HTTP transport', () => {
 
     // the token left the address bar (it lives in sessionStorage for this tab only)
     expect(page.url()).not.toContain(state.token);
-
-    mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'shell-zh-CN.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('shell-zh-CN.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
