@@ -1,15 +1,9 @@
 import type { Readable } from 'stream';
 import { planRangeResponse } from '../../common/http/range';
-import { SHA256_HEX, type MediaResolver } from '../../common/media/media';
-import { openZip, safeEntryName, type ZipArchive } from '../../content-packs/format/zip-reader';
+import type { MediaResolver } from '../../common/media/media';
 import { readEntryStream } from '../../content-packs/node/entry-stream';
-import { fileSource } from '../../content-packs/node/file-source';
+import { createCoursewareArchives } from './courseware-archives';
 import { contentTypeFor } from './http/static-files';
-
-/** Zip media types an html5 courseware blob may have (pack manifest, content-packs/format/manifest.ts). */
-const ZIP_MIMES = new Set(['application/zip', 'application/x-zip-compressed']);
-/** Central directories kept parsed (a courseware page loads many entries in a burst). */
-const CACHE_LIMIT = 8;
 
 export interface CoursewareRequest {
   method: string;
@@ -42,44 +36,17 @@ export interface CoursewareReader {
  * (planRangeResponse); deflated ones are always sent whole.
  */
 export function createCoursewareReader(resolver: MediaResolver | null, log: (msg: string) => void = console.warn): CoursewareReader {
-  const archives = new Map<string, Promise<ZipArchive>>();
+  const archives = resolver ? createCoursewareArchives(resolver, (msg) => log(`[host] ${msg}`)) : null;
   const notFound: CoursewareReply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, open: null };
-
-  const archiveOf = (sha: string, path: string): Promise<ZipArchive> => {
-    let p = archives.get(sha);
-    if (!p) {
-      p = (async () => {
-        const source = await fileSource(path);
-        try {
-          return await openZip(source);
-        } finally {
-          await source.close();
-        }
-      })();
-      p.catch(() => archives.delete(sha));
-      archives.set(sha, p);
-      if (archives.size > CACHE_LIMIT) archives.delete(archives.keys().next().value as string);
-    }
-    return p;
-  };
 
   return {
     async reply(req) {
       const method = req.method.toUpperCase();
       if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' }, open: null };
       const entryName = req.entry === '' || req.entry.endsWith('/') ? `${req.entry}index.html` : req.entry;
-      if (!SHA256_HEX.test(req.sha256) || !safeEntryName(entryName).ok || resolver === null) return notFound;
-      const blob = await resolver.resolve(req.sha256);
-      if (!blob || !ZIP_MIMES.has(blob.mime)) return notFound;
-      let archive: ZipArchive;
-      try {
-        archive = await archiveOf(req.sha256, blob.path);
-      } catch (err) {
-        log(`[host] courseware ${req.sha256} unreadable: ${String(err)}`);
-        return notFound;
-      }
-      const entry = archive.get(entryName);
-      if (!entry) return notFound;
+      const found = archives ? await archives.lookup(req.sha256, entryName) : null;
+      if (!found) return notFound;
+      const { blob, entry } = found;
       const plan = planRangeResponse({
         method,
         rangeHeader: entry.method === 0 ? req.range : undefined,
