@@ -3,7 +3,7 @@ import { planRangeResponse } from '../../common/http/range';
 import type { MediaResolver } from '../../common/media/media';
 import { readEntryStream } from '../../content-packs/node/entry-stream';
 import { createCoursewareArchives } from './courseware-archives';
-import { contentTypeFor } from './http/static-files';
+import { contentTypeFor } from '../../common/http/content-types';
 
 export interface CoursewareRequest {
   method: string;

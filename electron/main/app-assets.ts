@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { APP_HOST, APP_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
+import { contentTypeFor } from '../../common/http/content-types';
 
 /**
  * Maps an `app://teachpoint/...` URL to a file under the built renderer (`dist/renderer`), pure.
@@ -41,33 +42,9 @@ export function resolveAppAssetPath(rawUrl: string, root: string): string | null
   return resolved;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-  '.mp3': 'audio/mpeg',
-  '.mp4': 'video/mp4',
-};
-
+/** Content type of a built renderer asset (shared table with the HTTP transport). */
 export function appAssetMime(filePath: string): string {
-  return MIME[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
+  return contentTypeFor(filePath.split('\\').join('/'));
 }
 
 /** The reply for one app-scheme request: the file, or 404; every response carries the app CSP. */

@@ -5,7 +5,7 @@ import { type ProtocolReply, textReply } from './protocol-reply';
 import { planRangeResponse } from '../../common/http/range';
 import { readEntryStream } from '../../content-packs/node/entry-stream';
 import { createCoursewareArchives, type CoursewareArchives } from '../host/courseware-archives';
-import { contentTypeFor } from '../host/http/static-files';
+import { contentTypeFor } from '../../common/http/content-types';
 import { buildCoursewareCsp } from './security';
 
 export interface MediaRequest {
