@@ -10,6 +10,7 @@
  * Never use `pack.manifest` for anything but display before verifyPackContents says ok.
  */
 import { sha256 } from '@noble/hashes/sha256';
+import { TeachPointError } from '../../common/errors/errors';
 import { isCanonicalJsonText } from './canonical';
 import { crc32 } from './crc32';
 import { type Ed25519, nobleEd25519 } from './ed25519';
@@ -28,6 +29,12 @@ export interface OpenPackOptions {
   inflateRaw?: InflateRaw;
   /** Refuse bigger manifests (default 64 MiB). */
   maxManifestBytes?: number;
+  /**
+   * 'eager' (default): every entry's local header is checked now (problems in `problems`).
+   * 'lazy': only manifest.json's and manifest.sig's; any other entry must go through
+   * `pack.locate(entry)` before its data is read (verifyPackContents does so when it hashes).
+   */
+  localHeaders?: 'eager' | 'lazy';
 }
 
 export interface OpenedPack {
@@ -45,6 +52,10 @@ export interface OpenedPack {
   problems: PackProblem[];
   blobEntry(sha256: string): ZipEntry | undefined;
   entry(name: string): ZipEntry | undefined;
+  /** See ZipArchive.locate: checks the entry's local header (once) and sets its dataOffset. */
+  locate(entry: ZipEntry): Promise<ZipEntry>;
+  /** See ZipArchive.locateAll. */
+  locateAll(entries: readonly ZipEntry[]): Promise<void>;
 }
 
 type DecompressionStreamCtor = new (format: 'deflate-raw') => { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
@@ -105,10 +116,16 @@ const defaultInflateRaw: InflateRaw = async (compressed) => {
 
 /** Reads a whole (small) entry, inflating if needed and checking size and CRC-32. */
 export async function readEntryBytes(source: RandomAccessSource, entry: ZipEntry, inflateRaw: InflateRaw = defaultInflateRaw): Promise<{ bytes: Uint8Array; crcOk: boolean }> {
+  assertLocated(entry);
   const raw = await source.read(entry.dataOffset, entry.compressedSize);
   const bytes = entry.method === 0 ? raw : await inflateRaw(raw, entry.uncompressedSize);
   if (bytes.length !== entry.uncompressedSize) throw new Error(`${entry.name}: inflated to ${bytes.length} bytes, expected ${entry.uncompressedSize}`);
   return { bytes, crcOk: crc32(bytes) === entry.crc32 };
+}
+
+/** Guards readers against entries of a lazily opened archive whose local header was not checked. */
+export function assertLocated(entry: ZipEntry): void {
+  if (!(entry.dataOffset >= 0)) throw new Error(`${entry.name}: local header not checked yet (call locate first)`);
 }
 
 function crcProblem(name: string): PackProblem {
@@ -123,7 +140,7 @@ function crcProblem(name: string): PackProblem {
  * Problems are collected, not thrown; an unreadable container yields `problems` and no manifest.
  */
 export async function openPack(source: RandomAccessSource, options: OpenPackOptions = {}): Promise<OpenedPack> {
-  const zip = await inspectZip(source);
+  const zip = await inspectZip(source, { localHeaders: options.localHeaders ?? 'eager' });
   const problems: PackProblem[] = [...zip.problems];
   const pack: OpenedPack = {
     source,
@@ -131,6 +148,8 @@ export async function openPack(source: RandomAccessSource, options: OpenPackOpti
     problems,
     blobEntry: (sha) => zip.get(blobEntryName(sha)),
     entry: (name) => zip.get(name),
+    locate: (entry) => zip.locate(entry),
+    locateAll: (entries) => zip.locateAll(entries),
   };
   const maxManifest = options.maxManifestBytes ?? 64 * 1024 * 1024;
   const inflate = options.inflateRaw ?? defaultInflateRaw;
@@ -155,7 +174,7 @@ export async function openPack(source: RandomAccessSource, options: OpenPackOpti
     );
   } else {
     try {
-      const { bytes, crcOk } = await readEntryBytes(source, me, inflate);
+      const { bytes, crcOk } = await readEntryBytes(source, await zip.locate(me), inflate);
       pack.manifestBytes = bytes;
       if (!crcOk) problems.push(crcProblem(MANIFEST_ENTRY));
       const text = utf8DecodeStrict(bytes);
@@ -208,7 +227,7 @@ export async function openPack(source: RandomAccessSource, options: OpenPackOpti
     problems.push(packProblem('pack.signature-malformed', { zh: 'manifest.sig 过大，不是有效的签名文件。请重新复制资源包。', en: 'manifest.sig is too large to be a signature file. Copy the pack again.' }, SIGNATURE_ENTRY));
   } else {
     try {
-      const { bytes, crcOk } = await readEntryBytes(source, se, inflate);
+      const { bytes, crcOk } = await readEntryBytes(source, await zip.locate(se), inflate);
       pack.signatureBytes = bytes;
       if (!crcOk) problems.push(crcProblem(SIGNATURE_ENTRY));
       const sig = parseSignatureFile(bytes);
@@ -233,6 +252,7 @@ export type HashEntry = (entry: ZipEntry) => Promise<HashResult>;
 /** Default HashEntry: @noble/hashes sha256 over 1 MiB reads; DEFLATE via DecompressionStream. */
 export function nobleHashEntry(source: RandomAccessSource, chunkSize = 1024 * 1024): HashEntry {
   return async (entry) => {
+    assertLocated(entry);
     const h = sha256.create();
     let size = 0;
     async function* raw() {
@@ -263,6 +283,16 @@ export interface VerifyPackOptions {
   ed25519?: Ed25519;
   /** Default: nobleHashEntry(pack.source). */
   hashEntry?: HashEntry;
+  /**
+   * 'hash' (default): every referenced blob is located (local header checked), read and hashed
+   * (sha256 and uncompressed size compared with the manifest).
+   * 'presence-and-size': blobs are only checked against the central directory (present, declared
+   * size) — neither located nor read. Only for a caller that itself locates (`pack.locate`) and
+   * hashes every blob before it becomes visible, refusing on any mismatch: the importer, which
+   * hashes each blob while copying it (verify-then-move) and checks the local headers of blobs it
+   * already has. `ok` then means "everything except blob contents and their local headers".
+   */
+  blobs?: 'hash' | 'presence-and-size';
   /** Called after each blob is checked (for progress bars). */
   onProgress?: (p: { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number }) => void;
   /** Hash this many blobs at a time (default 2). */
@@ -357,6 +387,7 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
     }
 
     const hashEntry = options.hashEntry ?? nobleHashEntry(pack.source);
+    if (options.blobs === 'presence-and-size') toHash.length = 0;
     const bytesTotal = toHash.reduce((n, t) => n + t.ref.size, 0);
     let bytesDone = 0;
     let blobsDone = 0;
@@ -365,7 +396,10 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
       while (next < toHash.length) {
         const { ref, entry } = toHash[next++]!;
         const path = firstPath.get(ref.sha256);
+        let located = false;
         try {
+          await pack.locate(entry);
+          located = true;
           const h = await hashEntry(entry);
           if (h.size !== ref.size) {
             problems.push(
@@ -384,7 +418,8 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
           }
         } catch (err) {
           const text = err instanceof Error ? err.message : String(err);
-          problems.push(
+          if (!located && err instanceof TeachPointError) problems.push(...problemsFromError(err));
+          else problems.push(
             packProblem('pack.blob-unreadable', {
               zh: `无法读取 ${entry.name}（${text}）。资源包可能已损坏，或 U 盘被拔出。请重新复制后再试。`,
               en: `Could not read ${entry.name} (${text}). The pack may be damaged or the USB stick was removed. Copy it again and retry.`,

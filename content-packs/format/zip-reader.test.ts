@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
-import { bytesSource, inspectZip, openZip, safeEntryName } from './zip-reader';
+import { bytesSource, inspectZip, openZip, safeEntryName, type RandomAccessSource } from './zip-reader';
 import { craftZip } from './testing-zip';
 import { encodeLocalHeader, dosDateTime } from './zip-layout';
 import { concatBytes, utf8Encode } from './encoding';
@@ -103,6 +103,77 @@ describe('inspectZip', () => {
   it('rejects a local header that disagrees with the central directory', async () => {
     const r = await inspectZip(craftZip([{ name: 'good', data: te('x'), localName: utf8Encode('../bad') }]).source);
     expect(r.problems.map((p) => p.code)).toEqual(['pack.zip-corrupt']);
+  });
+
+  describe("localHeaders: 'lazy'", () => {
+    /** A source that counts reads. */
+    const counting = (src: RandomAccessSource): { reads: number; source: RandomAccessSource } => {
+      const c: { reads: number; source: RandomAccessSource } = {
+        reads: 0,
+        source: {
+          size: src.size,
+          read: (o, l) => {
+            c.reads++;
+            return src.read(o, l);
+          },
+        },
+      };
+      return c;
+    };
+
+    it('reads only the end records and the central directory; locate() gives the eager data offsets', async () => {
+      const files = Array.from({ length: 50 }, (_, i) => ({ name: `blobs/${i}`, data: te(`content ${i} `.repeat(i + 1)) }));
+      const z = craftZip(files, { forceZip64: true });
+      const eager = await inspectZip(z.source);
+      const c = counting(z.source);
+      const lazy = await inspectZip(c.source, { localHeaders: 'lazy' });
+      expect(lazy.problems).toEqual([]);
+      expect(c.reads).toBeLessThanOrEqual(3);
+      expect(lazy.entries.map((e) => e.name)).toEqual(eager.entries.map((e) => e.name));
+      expect(lazy.entries.every((e) => e.dataOffset === -1)).toBe(true);
+      const one = lazy.get('blobs/7')!;
+      expect((await lazy.locate(one)).dataOffset).toBe(eager.get('blobs/7')!.dataOffset);
+      await lazy.locateAll(lazy.entries);
+      expect(lazy.entries.map((e) => e.dataOffset)).toEqual(eager.entries.map((e) => e.dataOffset));
+      const readsSoFar = c.reads;
+      await lazy.locate(one); // once per entry
+      expect(c.reads).toBe(readsSoFar);
+    });
+
+    it('a local header that disagrees with the central directory: inspect passes, locate() refuses', async () => {
+      const z = craftZip([{ name: 'ok', data: te('y') }, { name: 'good', data: te('x'), localName: utf8Encode('../bad') }]);
+      const r = await inspectZip(z.source, { localHeaders: 'lazy' });
+      expect(r.problems).toEqual([]);
+      await expect(r.locate(r.get('ok')!)).resolves.toMatchObject({ name: 'ok' });
+      await expect(r.locate(r.get('good')!)).rejects.toMatchObject({ code: 'pack.zip-corrupt' });
+      await expect(r.locateAll(r.entries)).rejects.toMatchObject({ code: 'pack.zip-corrupt' });
+      expect(r.get('good')!.dataOffset).toBe(-1);
+    });
+
+    it('overlap is refused: from the central directory alone, or at locate() when the local extra field reaches the next entry', async () => {
+      const { dosTime, dosDate } = dosDateTime(new Date());
+      const inner = te('hello');
+      const bLocal = encodeLocalHeader({ nameBytes: te('b'), method: 0, crc32: crc32(inner), compressedSize: 5, uncompressedSize: 5, localHeaderOffset: 0, dosTime, dosDate, zip64Local: false });
+      const spliced = craftZip([{ name: 'a', data: concatBytes([bLocal, inner]) }, { name: 'b', data: inner, localHeaderOffset: 31 }]);
+      expect((await inspectZip(spliced.source, { localHeaders: 'lazy' })).problems.map((p) => p.code)).toEqual(['pack.overlapping-entries']);
+
+      const bytes = craftZip([{ name: 'a', data: te('aaaa') }, { name: 'b', data: te('bbbb') }]).bytes!.slice();
+      new DataView(bytes.buffer).setUint16(28, 8, true); // a's local extra length: its data now ends inside b's local header
+      expect((await inspectZip(bytesSource(bytes))).problems.map((p) => p.code)).toEqual(['pack.overlapping-entries']);
+      const lazy = await inspectZip(bytesSource(bytes), { localHeaders: 'lazy' });
+      expect(lazy.problems).toEqual([]);
+      await expect(lazy.locate(lazy.get('a')!)).rejects.toMatchObject({ code: 'pack.overlapping-entries' });
+      await expect(lazy.locate(lazy.get('b')!)).resolves.toMatchObject({ name: 'b' });
+    });
+
+    it('detects truncation at any cut point', async () => {
+      const z = craftZip([{ name: 'manifest.json', data: te('{"a":1}') }, { name: 'blobs/1', data: new Uint8Array(5000).fill(7) }]);
+      const full = z.bytes!;
+      for (const cut of [0, 1, 100, 2500, full.length - 60, full.length - 22, full.length - 1]) {
+        const r = await inspectZip(bytesSource(full.subarray(0, cut)), { localHeaders: 'lazy' });
+        expect(r.problems.map((p) => p.code), `cut at ${cut}`).toEqual(['pack.truncated']);
+      }
+    });
   });
 
   it('detects truncation at any cut point', async () => {

@@ -1,6 +1,7 @@
 /**
  * Browser-safe ZIP/ZIP64 reader over random access (a file handle in Node, a File in the browser).
- * Reads the central directory and every local header; never trusts names, sizes or offsets:
+ * Reads the central directory and every local header (or, with `localHeaders: 'lazy'`, each local
+ * header the first time its entry is located); never trusts names, sizes or offsets:
  * unsafe names, duplicates, overlapping entries, truncation and unsupported features all become
  * problems (see problems.ts). Only STORE (0) and DEFLATE (8), no encryption, single disk.
  */
@@ -21,13 +22,37 @@ export interface ZipEntry {
   uncompressedSize: number;
   crc32: number;
   localHeaderOffset: number;
-  /** Absolute offset of the first data byte (after the local header). */
+  /**
+   * Absolute offset of the first data byte (after the local header). -1 until the entry's local
+   * header has been checked: always set with the default eager inspection; with
+   * `localHeaders: 'lazy'` only after `locate(entry)` resolved.
+   */
   dataOffset: number;
 }
 
 export interface ZipArchive {
   entries: ZipEntry[];
   get(name: string): ZipEntry | undefined;
+  /**
+   * Checks the entry's local header against the central directory (signature, name, method, data
+   * inside the entry's own slot: before the next entry's local header, or before the central
+   * directory) and sets `dataOffset`; once per entry. Rejects with a `problemsError` (pack.*) on a
+   * mismatch; I/O errors of the source are passed through. Eager archives resolve at once.
+   */
+  locate(entry: ZipEntry): Promise<ZipEntry>;
+  /** `locate` for many entries in one front-to-back pass (neighbouring small headers share reads). */
+  locateAll(entries: readonly ZipEntry[]): Promise<void>;
+}
+
+export interface InspectZipOptions {
+  /**
+   * 'eager' (default): every local header is read and checked by inspectZip, problems included.
+   * 'lazy': inspectZip reads only the end records and the central directory, checks what they
+   * allow (bounds, overlap using the smallest possible local header) and leaves each local header
+   * to `locate()` — for callers that read only a few entries (a stick scan reads the manifest) or
+   * that read every entry right after locating it anyway (the importer's copy).
+   */
+  localHeaders?: 'eager' | 'lazy';
 }
 
 export interface ZipInspection extends ZipArchive {
@@ -150,11 +175,21 @@ interface CentralRecord {
 }
 
 /** Reads the archive structure and reports every problem found; never throws for bad input. */
-export async function inspectZip(source: RandomAccessSource): Promise<ZipInspection> {
+export async function inspectZip(source: RandomAccessSource, options: InspectZipOptions = {}): Promise<ZipInspection> {
   const problems: PackProblem[] = [];
-  const empty = (): ZipInspection => ({ entries: [], problems, centralDirectoryOffset: 0, zip64: false, get: () => undefined });
+  const empty = (): ZipInspection => ({
+    entries: [],
+    problems,
+    centralDirectoryOffset: 0,
+    zip64: false,
+    get: () => undefined,
+    locate: (en) => Promise.reject(new RangeError(`${en.name} is not an entry of this archive`)),
+    locateAll: async (list) => {
+      if (list.length > 0) throw new RangeError(`${list[0]!.name} is not an entry of this archive`);
+    },
+  });
   try {
-    return await inspect(source, problems, empty);
+    return await inspect(source, problems, empty, options.localHeaders ?? 'eager');
   } catch (err) {
     // Only I/O errors from the source get here (reads are bounds-checked before they happen).
     const text = err instanceof Error ? err.message : String(err);
@@ -163,7 +198,7 @@ export async function inspectZip(source: RandomAccessSource): Promise<ZipInspect
   }
 }
 
-async function inspect(source: RandomAccessSource, problems: PackProblem[], empty: () => ZipInspection): Promise<ZipInspection> {
+async function inspect(source: RandomAccessSource, problems: PackProblem[], empty: () => ZipInspection, mode: 'eager' | 'lazy'): Promise<ZipInspection> {
   const size = source.size;
   const notZip = () => packProblem('pack.not-a-zip', { zh: '这不是资源包文件（不是 ZIP 格式）。请选择 .tpk 资源包。', en: 'This is not a pack file (not a ZIP). Choose a .tpk pack.' });
   /** A file that starts like a ZIP (or is empty) but has no end record was cut short. */
@@ -381,8 +416,10 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     unique.push(r);
   }
 
-  // --- Local headers (sequential order so small entries share reads)
   const sorted = [...unique].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  if (mode === 'lazy') return lazyLocalHeaders(source, problems, unique, sorted, cdOffset, zip64);
+
+  // --- Local headers (sequential order so small entries share reads)
   const reader = new WindowReader(source);
   const good: CentralRecord[] = [];
   for (const r of sorted) {
@@ -391,30 +428,9 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
       problems.push(corrupt(`local header of ${en.name} is outside the data area`, `${en.name} 的本地头不在数据区内`, en.name));
       continue;
     }
-    const lh = new View(await reader.read(en.localHeaderOffset, LOCAL_HEADER_SIZE));
-    if (lh.u32(0) !== SIG_LOCAL) {
-      problems.push(corrupt(`local header of ${en.name} not found`, `找不到 ${en.name} 的本地头`, en.name));
-      continue;
-    }
-    const nameLen = lh.u16(26);
-    const extraLen = lh.u16(28);
-    const dataOffset = en.localHeaderOffset + LOCAL_HEADER_SIZE + nameLen + extraLen;
-    if (dataOffset > cdOffset) {
-      problems.push(corrupt(`local header of ${en.name} runs into the central directory`, `${en.name} 的本地头越界`, en.name));
-      continue;
-    }
-    const localName = await reader.read(en.localHeaderOffset + LOCAL_HEADER_SIZE, nameLen);
-    if (!bytesEqual(localName, r.nameBytes) || lh.u16(8) !== en.method) {
-      problems.push(corrupt(`local header of ${en.name} disagrees with the central directory`, `${en.name} 的本地头与中央目录不一致`, en.name));
-      continue;
-    }
-    en.dataOffset = dataOffset;
-    if (dataOffset + en.compressedSize > cdOffset) {
-      problems.push(
-        dataOffset + en.compressedSize > size
-          ? truncated(`${en.name} ends beyond the end of the file`, `${en.name} 的数据超出文件末尾`)
-          : corrupt(`${en.name} runs into the central directory`, `${en.name} 的数据越界`, en.name),
-      );
+    const problem = await checkLocalHeader(reader, r, cdOffset, size);
+    if (problem) {
+      problems.push(problem);
       continue;
     }
     good.push(r);
@@ -427,31 +443,173 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
   for (const r of good) {
     const en = r.entry;
     if (en.localHeaderOffset < prevEnd) {
-      problems.push(
-        packProblem('pack.overlapping-entries', {
-          zh: `资源包中“${en.name}”与“${prevName}”的数据互相重叠（可能是恶意构造的文件），已拒绝。请只导入由 tpk build 生成的资源包。`,
-          en: `Entries "${en.name}" and "${prevName}" overlap (possibly a maliciously crafted file), so the pack is rejected. Import only packs made by tpk build.`,
-        }, en.name),
-      );
+      problems.push(overlapping(en.name, prevName));
       continue;
     }
     prevEnd = en.dataOffset + en.compressedSize;
     prevName = en.name;
     entries.push(en);
   }
-  // Keep central-directory order for callers.
-  const kept = new Set(entries);
-  entries.length = 0;
+  const sound = new Set(entries);
+  return finish(unique, entries, problems, cdOffset, zip64, {
+    locate: async (en) => {
+      if (!sound.has(en)) throw new RangeError(`${en.name} is not an entry of this archive`);
+      return en;
+    },
+    locateAll: async () => undefined,
+  });
+}
+
+const overlapping = (name: string, other: string) =>
+  packProblem('pack.overlapping-entries', {
+    zh: `资源包中“${name}”与“${other}”的数据互相重叠（可能是恶意构造的文件），已拒绝。请只导入由 tpk build 生成的资源包。`,
+    en: `Entries "${name}" and "${other}" overlap (possibly a maliciously crafted file), so the pack is rejected. Import only packs made by tpk build.`,
+  }, name);
+
+/** Keeps central-directory order for callers; `entries` are the sound ones. */
+function finish(
+  unique: readonly CentralRecord[],
+  sound: readonly ZipEntry[],
+  problems: PackProblem[],
+  cdOffset: number,
+  zip64: boolean,
+  locators: Pick<ZipArchive, 'locate' | 'locateAll'>,
+): ZipInspection {
+  const kept = new Set(sound);
+  const entries: ZipEntry[] = [];
   for (const r of unique) if (kept.has(r.entry)) entries.push(r.entry);
   const finalByName = new Map(entries.map((en) => [en.name, en]));
-  return { entries, problems, centralDirectoryOffset: cdOffset, zip64, get: (name) => finalByName.get(name) };
+  return { entries, problems, centralDirectoryOffset: cdOffset, zip64, get: (name) => finalByName.get(name), ...locators };
+}
+
+/**
+ * Reads one local header (the caller checked that its 30 fixed bytes lie before the central
+ * directory) and compares it with the central record: signature, name bytes, method; sets
+ * `dataOffset`; the data must end by `slotEnd` (the central directory, or in lazy mode the next
+ * entry's local header). Returns the problem, if any.
+ */
+async function checkLocalHeader(
+  reader: { read(offset: number, length: number): Promise<Uint8Array> },
+  r: CentralRecord,
+  slotEnd: number,
+  size: number,
+  next?: CentralRecord,
+): Promise<PackProblem | undefined> {
+  const en = r.entry;
+  const lh = new View(await reader.read(en.localHeaderOffset, LOCAL_HEADER_SIZE));
+  if (lh.u32(0) !== SIG_LOCAL) {
+    return corrupt(`local header of ${en.name} not found`, `找不到 ${en.name} 的本地头`, en.name);
+  }
+  const nameLen = lh.u16(26);
+  const extraLen = lh.u16(28);
+  const dataOffset = en.localHeaderOffset + LOCAL_HEADER_SIZE + nameLen + extraLen;
+  if (dataOffset > slotEnd) {
+    return next ? overlapping(next.entry.name, en.name) : corrupt(`local header of ${en.name} runs into the central directory`, `${en.name} 的本地头越界`, en.name);
+  }
+  const localName = await reader.read(en.localHeaderOffset + LOCAL_HEADER_SIZE, nameLen);
+  if (!bytesEqual(localName, r.nameBytes) || lh.u16(8) !== en.method) {
+    return corrupt(`local header of ${en.name} disagrees with the central directory`, `${en.name} 的本地头与中央目录不一致`, en.name);
+  }
+  if (dataOffset + en.compressedSize > slotEnd) {
+    if (next) return overlapping(next.entry.name, en.name);
+    return dataOffset + en.compressedSize > size
+      ? truncated(`${en.name} ends beyond the end of the file`, `${en.name} 的数据超出文件末尾`)
+      : corrupt(`${en.name} runs into the central directory`, `${en.name} 的数据越界`, en.name);
+  }
+  en.dataOffset = dataOffset;
+  return undefined;
+}
+
+/**
+ * Lazy mode: what the central directory alone can tell now — every entry's smallest possible
+ * extent (local header with its central name and no extra field, then its data) must lie in the
+ * data area and end before the next entry's local header — and the rest (the local header itself,
+ * its real length) when `locate` is first called for the entry: its data must then end before the
+ * next entry's local header (or the central directory), so entries still cannot overlap.
+ */
+function lazyLocalHeaders(
+  source: RandomAccessSource,
+  problems: PackProblem[],
+  unique: readonly CentralRecord[],
+  sorted: readonly CentralRecord[],
+  cdOffset: number,
+  zip64: boolean,
+): ZipInspection {
+  const size = source.size;
+  const good: CentralRecord[] = [];
+  let prevEnd = 0;
+  let prevName = '';
+  for (const r of sorted) {
+    const en = r.entry;
+    const minEnd = en.localHeaderOffset + LOCAL_HEADER_SIZE + r.nameBytes.length + en.compressedSize;
+    if (en.localHeaderOffset + LOCAL_HEADER_SIZE > cdOffset) {
+      problems.push(corrupt(`local header of ${en.name} is outside the data area`, `${en.name} 的本地头不在数据区内`, en.name));
+      continue;
+    }
+    if (minEnd > cdOffset) {
+      problems.push(
+        minEnd > size
+          ? truncated(`${en.name} ends beyond the end of the file`, `${en.name} 的数据超出文件末尾`)
+          : corrupt(`${en.name} runs into the central directory`, `${en.name} 的数据越界`, en.name),
+      );
+      continue;
+    }
+    if (en.localHeaderOffset < prevEnd) {
+      problems.push(overlapping(en.name, prevName));
+      continue;
+    }
+    prevEnd = minEnd;
+    prevName = en.name;
+    good.push(r);
+  }
+  /** Each sound entry's slot: up to the next sound entry's local header, or the central directory. */
+  const slot = new Map<ZipEntry, { record: CentralRecord; end: number; next?: CentralRecord }>();
+  good.forEach((r, i) => {
+    const next = good[i + 1];
+    slot.set(r.entry, next ? { record: r, end: next.entry.localHeaderOffset, next } : { record: r, end: cdOffset });
+  });
+  const located = new Map<ZipEntry, Promise<ZipEntry>>();
+  const locateWith = (reader: { read(offset: number, length: number): Promise<Uint8Array> }, en: ZipEntry): Promise<ZipEntry> => {
+    let p = located.get(en);
+    if (!p) {
+      const s = slot.get(en);
+      if (!s) return Promise.reject(new RangeError(`${en.name} is not an entry of this archive`));
+      p = checkLocalHeader(reader, s.record, s.end, size, s.next).then(
+        (problem) => {
+          if (problem) throw problemsError([problem]);
+          return en;
+        },
+        (err: unknown) => {
+          located.delete(en); // an I/O error (stick pulled) may be retried; a problem stays cached
+          throw err;
+        },
+      );
+      located.set(en, p);
+    }
+    return p;
+  };
+  return finish(
+    unique,
+    good.map((r) => r.entry),
+    problems,
+    cdOffset,
+    zip64,
+    {
+      locate: (en) => locateWith(source, en),
+      locateAll: async (list) => {
+        const reader = new WindowReader(source);
+        const ordered = [...list].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+        for (const en of ordered) await locateWith(reader, en);
+      },
+    },
+  );
 }
 
 /** Like inspectZip, but throws a TeachPointError (code of the first problem, all problems in details) unless the archive is sound. */
 export async function openZip(source: RandomAccessSource): Promise<ZipArchive> {
   const z = await inspectZip(source);
   if (z.problems.length > 0) throw problemsError(z.problems);
-  return { entries: z.entries, get: z.get };
+  return { entries: z.entries, get: z.get, locate: z.locate, locateAll: z.locateAll };
 }
 
 /** RandomAccessSource over bytes in memory. */

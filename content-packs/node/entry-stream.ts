@@ -4,6 +4,7 @@ import { Readable, Transform, type TransformCallback, pipeline } from 'stream';
 import * as zlib from 'zlib';
 import { TeachPointError } from '../../common/errors/errors';
 import { crc32Update } from '../format/crc32';
+import { assertLocated } from '../format/pack-reader';
 import type { ZipEntry } from '../format/zip-reader';
 
 export interface EntryStreamOptions {
@@ -19,6 +20,7 @@ export interface EntryStreamOptions {
  * pack.zip-corrupt (CRC) if the data is wrong.
  */
 export function readEntryStream(path: string, entry: ZipEntry, options: EntryStreamOptions = {}): Readable {
+  assertLocated(entry);
   const hwm = options.highWaterMark ?? 1024 * 1024;
   const raw: Readable =
     entry.compressedSize === 0

@@ -127,6 +127,29 @@ describe('writePack → verifyPackFile round trip', () => {
     expect(test.status).toBe(0);
   });
 
+  it("lazy open + full verification locates every blob; a bad local header is a problem; 'presence-and-size' reads no blob", async () => {
+    const lazyVerify = async (bytes: Uint8Array, blobs?: 'presence-and-size') => {
+      const pack = await openPack(bytesSource(bytes), { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
+      let hashed = 0;
+      const hashEntry: HashEntry = (e) => (hashed++, memHash(bytes)(e));
+      const r = await verifyPackContents(pack, { trustedRoots: [trust.root.publicKeyFile], now, ed25519: nodeEd25519, hashEntry, ...(blobs ? { blobs } : {}) });
+      return { r, hashed, pack };
+    };
+    const ok = await lazyVerify(fx.bytes);
+    expect(ok.r.problems).toEqual([]);
+    expect(ok.hashed).toBe(fx.blobs.length);
+    const bad = fx.bytes.slice();
+    const e = ok.pack.blobEntry(fx.blobs[0]!.sha256)!;
+    bad[e.localHeaderOffset + 8] = 8; // method DEFLATE in the local header, STORE in the central directory
+    const refused = await lazyVerify(bad);
+    expect(refused.r.ok).toBe(false);
+    expect(codes(refused.r)).toEqual(['pack.zip-corrupt']);
+    const presence = await lazyVerify(bad, 'presence-and-size');
+    expect(presence.r.ok).toBe(true); // the caller must locate and hash each blob itself
+    expect(presence.hashed).toBe(0);
+    await expect(presence.pack.locate(presence.pack.blobEntry(fx.blobs[0]!.sha256)!)).rejects.toMatchObject({ code: 'pack.zip-corrupt' });
+  });
+
   it('fails naming the problem when any single byte of any blob is flipped', async () => {
     const pack = await openPack(bytesSource(fx.bytes));
     for (const b of fx.blobs) {

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import type { promises as fsp } from 'fs';
 import * as zlib from 'zlib';
 import { promisify } from 'util';
-import { type HashEntry, type OpenedPack, type PackVerification, type VerifyPackOptions, openPack, verifyPackContents } from '../format/pack-reader';
+import { type HashEntry, type OpenedPack, type PackVerification, type VerifyPackOptions, assertLocated, openPack, verifyPackContents } from '../format/pack-reader';
 import { problemsFromError } from '../format/problems';
 import type { PublicKeyFile } from '../format/trust';
 import type { ZipEntry } from '../format/zip-reader';
@@ -18,6 +18,7 @@ export const nodeInflateRaw = async (data: Uint8Array): Promise<Uint8Array> => n
 /** sha256 of an entry: STORE via positional reads with read-ahead (4 MiB), DEFLATE via zlib. */
 export function nodeHashEntry(path: string, handle: fsp.FileHandle, bufferSize = 4 * 1024 * 1024): HashEntry {
   return async (entry: ZipEntry) => {
+    assertLocated(entry);
     const h = crypto.createHash('sha256');
     if (entry.method === 8) {
       let size = 0;
