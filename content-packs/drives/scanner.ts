@@ -51,7 +51,8 @@ export async function readPackSummary(path: string): Promise<PackSummary> {
     return { ...base, error: (err as NodeJS.ErrnoException).code ?? 'unreadable' };
   }
   try {
-    const pack = await openPack(source, { inflateRaw: nodeInflateRaw });
+    // Lazy: only manifest.json's local header is read, not one per blob (hundreds of reads on a stick).
+    const pack = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
     const m = pack.manifest;
     if (!m) return { ...base, bytes: source.size, error: pack.problems[0]?.code ?? 'pack.manifest-missing' };
     return { ...base, bytes: source.size, id: m.id, version: m.version, title: m.title, error: null };

@@ -12,7 +12,7 @@ export interface PlannedBlob {
 
 /** Sort by position in the file so a USB stick is read front to back (no seeking). */
 export function inFileOrder(blobs: PlannedBlob[]): PlannedBlob[] {
-  return [...blobs].sort((a, b) => a.entry.dataOffset - b.entry.dataOffset);
+  return [...blobs].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
 }
 
 /** Run async jobs with at most `limit` in flight; `drain()` waits for all and rethrows the first failure. */

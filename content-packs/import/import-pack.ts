@@ -36,8 +36,9 @@ const PROGRESS_INTERVAL_MS = 250;
  *  1. open + verify container, manifest, signature and certificate chain — refuse before copying;
  *  2. decide (already installed / downgrade), compute the blobs the store lacks;
  *  3. check free space for those bytes + reserve;
- *  4. copy each missing blob (file order, several in flight on worker threads, copy+hash in one
- *     pass); a verified blob is flushed, then renamed into the store (verify-then-move; flushes are
+ *  4. copy each missing blob (file order, several in flight on worker threads; its local header is
+ *     checked against the central directory right before, then copy+hash in one pass; the local
+ *     headers of blobs the store already has are checked alongside); a verified blob is flushed, then renamed into the store (verify-then-move; flushes are
  *     grouped per 128 MiB on Linux, per file elsewhere — see store/durability.ts);
  *  5. flush, write the manifest copy, then ONE atomic index write;
  *  6. delete the old version's blobs nothing references any more.
@@ -68,11 +69,20 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
     for (let i = 0; i < pack.blobs.length; i += 64) {
       present.push(...(await Promise.all(pack.blobs.slice(i, i + 64).map((b) => store.has(b.sha256, b.size)))));
     }
+    const skipped: PlannedBlob[] = [];
     pack.blobs.forEach((b, i) => {
-      if (present[i]) bytesSkipped += b.size;
-      else missing.push(b);
+      if (present[i]) {
+        bytesSkipped += b.size;
+        skipped.push(b);
+      } else missing.push(b);
     });
+    // Local headers of the blobs not copied are checked too (in one pass, alongside the copy), so
+    // whether a malformed pack is refused does not depend on what the store already holds.
+    // Blobs that are copied are located right before their copy.
+    const skippedLocated = pack.locateAll(skipped.map((b) => b.entry));
+    skippedLocated.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
     if (current && current.version === manifest.version && missing.length === 0 && !options.force) {
+      await skippedLocated;
       emit.now({ packId: manifest.id, version: manifest.version, phase: 'done', bytesDone: 0, bytesTotal: 0, currentTitle: null });
       return {
         id: manifest.id,
@@ -139,10 +149,11 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
             },
           };
           try {
+            const entry = await pack.locate(blob.entry);
             const p =
-              blob.entry.method === 0
-                ? await store.writeBlobFromFileRange(pack.fd, blob.entry.dataOffset, blob.size, blob.sha256, copyOpts)
-                : await store.writeBlobFromStream(pack.entryStream(blob.entry), blob.sha256, blob.size, copyOpts);
+              entry.method === 0
+                ? await store.writeBlobFromFileRange(pack.fd, entry.dataOffset, blob.size, blob.sha256, copyOpts)
+                : await store.writeBlobFromStream(pack.entryStream(entry), blob.sha256, blob.size, copyOpts);
             pending.add(p);
             verified++;
             await options.afterBlob?.(verified, missing.length);
@@ -154,6 +165,7 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
         });
       }
       await pool.drain();
+      await skippedLocated;
       await batcher.finish();
       checkAbort(options.signal);
       emit.now({ ...base, phase: 'switching', bytesDone, currentTitle: null });
@@ -197,7 +209,7 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
         for (const p of pending) await p.discard();
       }
       // Bad content or a full disk: take back what this run added (it is useless or in the way).
-      if (e.code === 'import.bad-blob' || e.code === 'import.disk-full' || e.code === 'import.truncated') {
+      if (e.code === 'import.bad-blob' || e.code === 'import.bad-pack' || e.code === 'import.disk-full' || e.code === 'import.truncated') {
         await store.deleteUnreferenced(added, await index.referencedBlobs()).catch(() => undefined);
       }
       throw e;

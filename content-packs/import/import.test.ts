@@ -8,6 +8,7 @@ import { PackLibrary } from '../device/pack-library';
 import { enrolTestRoot, snapshotDir, writeTestPack, testTrust } from './test-helpers';
 import { makeTestTrust } from '../format/testing';
 import { nodeEd25519 } from '../node/ed25519-node';
+import { bytesSource, inspectZip } from '../format/zip-reader';
 
 let tmp: string;
 let data: string;
@@ -155,6 +156,53 @@ describe('refusals leave the library exactly as it was', () => {
     bytes[at + 1000] = bytes[at + 1000]! ^ 0x01;
     fs.writeFileSync(pack.path, bytes);
     await expect(lib.import(pack.path)).rejects.toMatchObject({ code: 'import.bad-blob' });
+    expect(snapshotDir(data)).toEqual(before);
+  });
+
+  /** Rewrites one blob's local header in the pack file (central directory untouched). */
+  async function breakLocalHeader(path: string, sha256: string, edit: (bytes: Buffer, localHeaderOffset: number) => void): Promise<void> {
+    const bytes = fs.readFileSync(path);
+    const entry = (await inspectZip(bytesSource(bytes))).get(`blobs/${sha256}`)!;
+    edit(bytes, entry.localHeaderOffset);
+    fs.writeFileSync(path, bytes);
+  }
+
+  it('a blob whose local header disagrees with the central directory → import.bad-pack, blobs copied before it are taken back', async () => {
+    const { lib, before } = await installedBase();
+    const pack = await writeTestPack(src, { blobs: small('lh', 4) });
+    const inFile = [...(await inspectZip(bytesSource(fs.readFileSync(pack.path)))).entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+    const lastBlob = inFile.filter((e) => e.name.startsWith('blobs/')).pop()!;
+    // the local name says another blob (first hex digit changed); the central directory is intact
+    await breakLocalHeader(pack.path, lastBlob.name.slice('blobs/'.length), (bytes, lho) => {
+      const at = lho + 30 + 'blobs/'.length;
+      bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30;
+    });
+    const err = await lib.import(pack.path).catch((e) => e);
+    expect(err.code).toBe('import.bad-pack');
+    expect(JSON.stringify(err.details.problems)).toContain('pack.zip-corrupt');
+    expect(JSON.stringify(err.details.problems)).toContain(lastBlob.name);
+    expect(snapshotDir(data)).toEqual(before);
+  });
+
+  it('a local header that disagrees for a blob the store already has is refused too, library unchanged', async () => {
+    const { lib } = await installedBase();
+    const shared = small('base', 2)[0]!;
+    const pack = await writeTestPack(src, { blobs: [shared, ...small('lh2', 2)] });
+    const sha = pack.blobs[0]!.sha256;
+    const before = snapshotDir(data);
+    expect(Object.keys(before).some((k) => k.endsWith(sha))).toBe(true); // really skipped, not copied
+    await breakLocalHeader(pack.path, sha, (bytes, lho) => bytes.writeUInt16LE(8, lho + 8)); // method DEFLATE vs STORE
+    await expect(lib.import(pack.path)).rejects.toMatchObject({ code: 'import.bad-pack' });
+    expect(snapshotDir(data)).toEqual(before);
+  });
+
+  it('a local header whose extra field pushes the data into the next entry → refused (overlap), library unchanged', async () => {
+    const { lib, before } = await installedBase();
+    const pack = await writeTestPack(src, { blobs: small('ov', 3) });
+    await breakLocalHeader(pack.path, pack.blobs[0]!.sha256, (bytes, lho) => bytes.writeUInt16LE(bytes.readUInt16LE(lho + 28) + 64, lho + 28));
+    const err = await lib.import(pack.path).catch((e) => e);
+    expect(err.code).toBe('import.bad-pack');
+    expect(JSON.stringify(err.details.problems)).toMatch(/pack\.(overlapping-entries|zip-corrupt)/);
     expect(snapshotDir(data)).toEqual(before);
   });
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TeachPointError } from '../../common/errors/errors';
 import { type PackManifest, forEachBlobRef, manifestBlobs, MANIFEST_ENTRY, SIGNATURE_ENTRY, type LessonNode } from '../format/manifest';
-import { openPack, verifyPackContents, type HashEntry } from '../format/pack-reader';
-import type { PackProblem } from '../format/problems';
+import { openPack, verifyPackContents } from '../format/pack-reader';
+import { problemsFromError, type PackProblem } from '../format/problems';
 import { parsePublicKeyFile, type PublicKeyFile } from '../format/trust';
 import type { ZipEntry } from '../format/zip-reader';
 import { fileSource, type FileSource } from '../node/file-source';
@@ -23,7 +23,11 @@ export interface TrustInput {
   now?: Date;
 }
 
-/** A pack whose container, manifest, signature and certificate chain passed; blobs not yet hashed. */
+/**
+ * A pack whose container, manifest, signature and certificate chain passed; blobs not yet hashed,
+ * and blob entries not yet located: call `locate(entry)` before reading a blob (it checks the
+ * entry's local header against the central directory and sets `entry.dataOffset`).
+ */
 export interface VerifiedPack {
   path: string;
   fileSize: number;
@@ -34,19 +38,14 @@ export interface VerifiedPack {
   metaFiles: Array<[string, Uint8Array]>;
   /** Open fd of the .tpk for positional reads of STORE entries. */
   fd: number;
-  /** Inflating stream of a DEFLATE entry's bytes. */
+  /** Inflating stream of a DEFLATE entry's bytes (located entries only). */
   entryStream(entry: ZipEntry): Readable;
+  /** Checks the entry's local header (once) and sets its dataOffset; a mismatch throws an `import.*` error. */
+  locate(entry: ZipEntry): Promise<ZipEntry>;
+  /** `locate` for many entries in one front-to-back pass. */
+  locateAll(entries: readonly ZipEntry[]): Promise<void>;
   close(): Promise<void>;
 }
-
-/**
- * Blob hashes are not computed here: every blob the store lacks is hashed while it is copied
- * (copy+hash in one pass, verify-then-move), and blobs the store already has were verified when
- * they were stored. So the format library's full verification runs with this HashEntry, which
- * reports each blob entry as the manifest declares it — presence, sizes, unexpected entries,
- * signature and certificate chain are all still checked, and nothing is read twice.
- */
-const hashDeferredToCopy: HashEntry = async (entry) => ({ sha256: entry.name.slice('blobs/'.length), size: entry.uncompressedSize });
 
 /** Problem codes → the import code the UI branches on (first match in this order wins). */
 const PROBLEM_TO_IMPORT: Array<[ImportErrorCode, readonly string[]]> = [
@@ -117,10 +116,17 @@ function blobTitles(manifest: PackManifest): Map<string, string> {
 
 /**
  * Open a `.tpk` and check everything that can be checked without reading blob bytes: ZIP
- * structure, manifest (schema, canonical form, cross references), signature over the exact
- * manifest bytes, certificate chain to a trusted root (validity now, revocations), every
- * referenced blob present with the declared size, no unexpected entries. Throws an `import.*`
- * TeachPointError carrying every problem; nothing has been written when it does.
+ * structure (central directory; local headers of manifest.json and manifest.sig), manifest
+ * (schema, canonical form, cross references), signature over the exact manifest bytes,
+ * certificate chain to a trusted root (validity now, revocations), every referenced blob present
+ * with the declared size, no unexpected entries. Throws an `import.*` TeachPointError carrying
+ * every problem; nothing has been written when it does.
+ *
+ * Blob contents and blob local headers are NOT checked here (verification runs with
+ * `blobs: 'presence-and-size'`): the importer locates each blob it copies right before copying it
+ * and hashes it during the copy (verify-then-move), and locates the blobs the store already has
+ * before the switch — so every check still happens before anything becomes visible, and the open
+ * costs a few reads instead of one per entry.
  */
 export async function openVerifiedPack(path: string, trust: TrustInput): Promise<VerifiedPack> {
   let source: FileSource;
@@ -134,7 +140,7 @@ export async function openVerifiedPack(path: string, trust: TrustInput): Promise
   try {
     let opened;
     try {
-      opened = await openPack(source, { inflateRaw: nodeInflateRaw });
+      opened = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
     } catch (err) {
       if (err instanceof TeachPointError && err.code === 'pack.truncated') throw importError('import.truncated', { path });
       throw err;
@@ -144,7 +150,7 @@ export async function openVerifiedPack(path: string, trust: TrustInput): Promise
       revocations: trust.revocations ?? [],
       now: trust.now ?? new Date(),
       ed25519: nodeEd25519,
-      hashEntry: hashDeferredToCopy,
+      blobs: 'presence-and-size',
     });
     if (!verification.ok || !opened.manifest || !opened.manifestBytes || !opened.signatureBytes) {
       throw importErrorFromProblems(verification.problems, path);
@@ -159,6 +165,9 @@ export async function openVerifiedPack(path: string, trust: TrustInput): Promise
       title: titles.get(b.sha256) ?? null,
     }));
     const fd = source.handle.fd;
+    const pack = opened;
+    const asImportError = (err: unknown): unknown =>
+      err instanceof TeachPointError && err.code.startsWith('pack.') ? importErrorFromProblems(problemsFromError(err), path) : err;
     return {
       path,
       fileSize: source.size,
@@ -170,6 +179,8 @@ export async function openVerifiedPack(path: string, trust: TrustInput): Promise
       ],
       fd,
       entryStream: (entry) => readEntryStream(path, entry),
+      locate: (entry) => pack.locate(entry).catch((err: unknown) => Promise.reject(asImportError(err))),
+      locateAll: (entries) => pack.locateAll(entries).catch((err: unknown) => Promise.reject(asImportError(err))),
       close: () => source.close(),
     };
   } catch (err) {
