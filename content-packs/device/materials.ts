@@ -15,6 +15,7 @@ import { SHA256_HEX, type MediaBlob, type MediaResolver } from '../../common/med
 import { hashFile, PROFILES, prepareMedia, probeMedia, type MediaProfile, type ProbeResult } from '../media';
 import { diskFree as realDiskFree, type DiskSpace } from '../store/disk-space';
 import type { StoreFs } from '../store/fs-seam';
+import { pidAlive } from '../store/lock';
 import { MaterialsIndex } from '../store/materials-index';
 import type { PackLibrary } from './pack-library';
 import { PackContentReader } from './pack-content';
@@ -352,14 +353,5 @@ async function cleanStaleWork(dataDir: string): Promise<void> {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
     await fs.promises.rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -37,7 +37,8 @@ export async function acquireDataLock(dataDir: string): Promise<() => Promise<vo
   throw storeError('store.locked', { path });
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it exists but belongs to another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
