@@ -16,6 +16,7 @@ export type ImportErrorCode =
   | 'import.write-failed'
   | 'import.not-found'
   | 'import.no-packs'
+  | 'import.not-a-file'
   | 'packs.not-installed'
   | 'export.disk-full'
   | 'export.verify-failed'
@@ -75,6 +76,10 @@ const TEXT: Record<ImportErrorCode, { zh: string; en: string }> = {
   'import.not-found': {
     zh: '找不到要导入的文件或文件夹。请检查路径是否正确、U盘是否插好。',
     en: 'The file or folder to import was not found. Check the path and that the USB stick is inserted.',
+  },
+  'import.not-a-file': {
+    zh: '请选择一个资源包文件（.tpk），而不是文件夹。要导入整个文件夹，请使用命令 teachpoint packs import <文件夹>。',
+    en: 'Choose one pack file (.tpk), not a folder. To import a whole folder, use `teachpoint packs import <folder>`.',
   },
   'import.no-packs': {
     zh: '该文件夹中没有资源包（.tpk）文件。',

@@ -42,6 +42,10 @@ describe('packs + drives host features', () => {
       const found = events.find((e) => e.event === 'drives.packsFound')!.payload;
       expect(bridgeMethods['drives.scan'].response.parse(found)).toMatchObject({ driveId: stick, packs: [{ id: pack.id, version: 1, status: 'new' }] });
 
+      // The bridge imports one file: a folder is refused with a clear message, nothing imported.
+      await expect(packs.handlers['packs.import']({ path: stick })).rejects.toMatchObject({ code: 'import.not-a-file' });
+      expect(await packs.handlers['packs.list']({})).toEqual([]);
+
       const result = await packs.handlers['packs.import']({ path: pack.path });
       expect(bridgeMethods['packs.import'].response.parse(result)).toMatchObject({ id: pack.id, version: 1, blobsCopied: 2 });
       const progress = events.filter((e) => e.event === 'packs.importProgress').map((e) => e.payload as { phase: string });

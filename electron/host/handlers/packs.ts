@@ -1,4 +1,6 @@
+import { promises as fs } from 'fs';
 import { PackLibrary } from '../../../content-packs/device/pack-library';
+import { importError } from '../../../content-packs/import/errors';
 import type { HostContext, HostFeature } from '../context';
 
 export type PacksMethod = 'packs.list' | 'packs.import' | 'packs.cancelImport' | 'packs.remove' | 'packs.export';
@@ -15,11 +17,15 @@ export function createPacksFeature(ctx: HostContext, library: PackLibrary = new 
     handlers: {
       'packs.list': () => library.list(),
       'packs.import': async ({ path, force }) => {
+        // The bridge imports one file and answers with its result; folders are the CLI's job.
+        const stat = await fs.stat(path).catch(() => null);
+        if (stat?.isDirectory()) throw importError('import.not-a-file', { path });
         const [result] = await library.import(path, {
           force: force ?? false,
           onProgress: (p) => ctx.events.emit('packs.importProgress', p),
         });
-        return result!;
+        if (!result) throw importError('import.no-packs', { path });
+        return result;
       },
       'packs.cancelImport': async () => ({ cancelled: library.cancelImport() }),
       'packs.remove': ({ id }) => library.remove(id),
