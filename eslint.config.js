@@ -34,4 +34,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
+  {
+    // CommonJS on purpose: loaded by a real Node 16 next to the Electron main bundle (tests/node16).
+    files: ['tests/node16/electron22-stub/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,9 @@ describe.skipIf(!runnable)('product code on a real Node 16', () => {
   let serveJs = '';
   let teachpointJs = '';
   let tpkJs = '';
+  let mainJs = '';
   beforeAll(async () => {
+    mainJs = await bundleForNode16('electron/main/main.ts', 'main.cjs');
     serveJs = await bundleForNode16('electron/host/cli/serve.ts', 'serve.cjs');
     teachpointJs = await bundleForNode16('content-packs/device/cli/main.ts', 'teachpoint.cjs');
     tpkJs = await bundleForNode16('content-packs/cli/main.ts', 'tpk.cjs');
@@ -99,5 +101,40 @@ describe.skipIf(!runnable)('product code on a real Node 16', () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: 'cn.test.node16', version: 1 })]);
     const scrub = run(teachpointJs, ['store', 'scrub', '--data', data]);
     expect(scrub.status, scrub.stderr + scrub.stdout).toBe(0);
+  });
+
+  it('the Electron main bundle starts on Node 16 against an Electron 22-shaped module and answers over IPC', () => {
+    // The bundle next to a stand-in `electron` package (tests/node16/electron22-stub), as it will
+    // sit next to the real one inside the classic build.
+    const dir = join(tmp, 'electron22');
+    const stubDir = join(dir, 'node_modules', 'electron');
+    mkdirSync(stubDir, { recursive: true });
+    copyFileSync(join(__dirname, 'electron22-stub', 'index.js'), join(stubDir, 'index.js'));
+    copyFileSync(join(__dirname, 'electron22-stub', 'driver.js'), join(dir, 'driver.js'));
+    copyFileSync(mainJs, join(dir, 'main.cjs'));
+    const data = join(tmp, 'electron-data');
+    mkdirSync(join(dir, 'dist', 'renderer'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html>');
+    const run = spawnSync(node16 as string, [join(dir, 'driver.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, TEACHPOINT_DATA: data, TEACHPOINT_EXTRA_DRIVES: '', STUB_APP_PATH: dir },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+      protocolApi: string;
+      streamSchemes: string[];
+      webPreferences: Record<string, unknown>;
+      calls: string[];
+      info: { ok: boolean; value: { shell: string; nodeVersion: string; dataDir: string } };
+      untrusted: { ok: boolean; error: { code: string } };
+    };
+    expect(out.protocolApi).toBe('stream');
+    expect(out.streamSchemes).toEqual(['app', 'tp-media']);
+    expect(out.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(out.calls).toEqual(expect.arrayContaining(['app.requestSingleInstanceLock', 'session.setPermissionRequestHandler', 'webContents.setWindowOpenHandler']));
+    expect(out.info).toMatchObject({ ok: true, value: { shell: 'electron', dataDir: data } });
+    expect(out.info.value.nodeVersion).toMatch(/^v?16\./);
+    expect(out.untrusted).toMatchObject({ ok: false, error: { code: 'bridge.forbidden-sender' } });
   });
 });
