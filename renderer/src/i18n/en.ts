@@ -82,6 +82,16 @@ export const en: Translation = {
     cancelled: 'Import cancelled; the library is unchanged.',
     failed: 'Import failed; the library is unchanged.',
   },
+  export: {
+    button: 'Export to USB stick',
+    chooseDrive: 'USB stick to export to',
+    driveOption: '{{name}} ({{free}} free)',
+    statusLabel: 'Export status',
+    busy: 'Exporting to USB stick {{drive}}; do not remove the stick…',
+    waitImport: 'Please wait for the current import to finish',
+    done: 'Exported to USB stick {{drive}}: {{file}} ({{size}}). Take this stick to the next school and import it there.',
+    failed: 'Export failed.',
+  },
   duration: {
     hours: '{{h}} h {{m}} min',
     minutes: '{{m}} min {{s}} s',

@@ -80,6 +80,16 @@ export const zhCN = {
     cancelled: '导入已取消，资源库保持原样。',
     failed: '导入失败，资源库保持原样。',
   },
+  export: {
+    button: '导出到 U 盘',
+    chooseDrive: '导出到哪个 U 盘',
+    driveOption: '{{name}}（可用 {{free}}）',
+    statusLabel: '导出状态',
+    busy: '正在导出到 U 盘 {{drive}}，请不要拔出 U 盘…',
+    waitImport: '请等待当前导入完成',
+    done: '已导出到 U 盘 {{drive}}：{{file}}（{{size}}）。可以把这个 U 盘带到下一个学校导入。',
+    failed: '导出失败。',
+  },
   duration: {
     hours: '{{h}} 小时 {{m}} 分',
     minutes: '{{m}} 分 {{s}} 秒',

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RemovableDrive } from '../../../../common/bridge/methods/drives';
 import type { InstalledPack } from '../../../../common/bridge/methods/packs';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes, formatDate } from '../../format/format';
+import { ExportPack } from './ExportPack';
 
 /** Installed packs from packs.list, refreshed on packs.changed. */
 /** Remove asks once more in place (a teacher on a projector must not delete a pack by one stray click). */
@@ -49,7 +51,47 @@ function RemovePack({ pack, title, disabled }: { pack: InstalledPack; title: str
   );
 }
 
-export function InstalledPacks({ importing = false }: { importing?: boolean }) {
+/** One installed pack: meta, export to a stick, remove (not while its export runs). */
+function InstalledPackItem({
+  pack,
+  title,
+  importing,
+  drives,
+  onExported,
+}: {
+  pack: InstalledPack;
+  title: string;
+  importing: boolean;
+  drives: RemovableDrive[];
+  onExported: (drive: RemovableDrive) => void;
+}) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const [exporting, setExporting] = useState(false);
+  return (
+    <li className="pack" aria-label={title}>
+      <span className="pack-title">{title}</span>
+      <span className="pack-meta">
+        {t('library.version', { version: pack.version })} · {t('library.resources', { count: pack.resourceCount })} ·{' '}
+        {t('library.size', { size: formatBytes(pack.bytes) })}
+      </span>
+      <span className="pack-meta muted">{t('library.installedAt', { date: formatDate(pack.installedAt, language) })}</span>
+      <ExportPack pack={pack} drives={drives} disabled={importing} onBusyChange={setExporting} onExported={onExported} />
+      <RemovePack pack={pack} title={title} disabled={importing || exporting} />
+    </li>
+  );
+}
+
+export function InstalledPacks({
+  importing = false,
+  drives = [],
+  onExported = () => {},
+}: {
+  importing?: boolean;
+  /** Mounted sticks: each installed pack can be exported to one of them. */
+  drives?: RemovableDrive[];
+  onExported?: (drive: RemovableDrive) => void;
+}) {
   const { t } = useTranslation();
   const language = useLanguage();
   const packs = useBridgeQuery('packs.list', {}, ['packs.changed']);
@@ -63,17 +105,7 @@ export function InstalledPacks({ importing = false }: { importing?: boolean }) {
         <ul className="pack-grid" aria-label={t('library.installedTitle')}>
             {packs.data.map((pack) => {
               const title = pickTitle(pack.title, language) ?? pack.id;
-              return (
-                <li key={pack.id} className="pack" aria-label={title}>
-                  <span className="pack-title">{title}</span>
-                  <span className="pack-meta">
-                    {t('library.version', { version: pack.version })} · {t('library.resources', { count: pack.resourceCount })} ·{' '}
-                    {t('library.size', { size: formatBytes(pack.bytes) })}
-                  </span>
-                  <span className="pack-meta muted">{t('library.installedAt', { date: formatDate(pack.installedAt, language) })}</span>
-                  <RemovePack pack={pack} title={title} disabled={importing} />
-                </li>
-              );
+              return <InstalledPackItem key={pack.id} pack={pack} title={title} importing={importing} drives={drives} onExported={onExported} />;
             })}
         </ul>
       ) : null}

@@ -1,16 +1,27 @@
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RemovableDrive } from '../../../../common/bridge/methods/drives';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { ImportProgressPanel } from './ImportProgressPanel';
 import { LessonBrowser } from '../lessons/LessonBrowser';
 import { InstalledPacks } from './InstalledPacks';
-import { UsbDrives } from './UsbDrives';
+import { UsbDrives, useDrives } from './UsbDrives';
 import { useImport } from './use-import';
 
 export function LibraryPage() {
   const { t } = useTranslation();
   const language = useLanguage();
   const { active, outcome, start, cancel, dismiss } = useImport();
+  const drives = useDrives();
+  const { drives: driveList, rescan } = drives;
+  const onExported = useCallback(
+    (drive: RemovableDrive) => {
+      // The exported .tpk now sits in <stick>/TeachPoint: show it on the stick (as installed).
+      if (driveList?.some((d) => d.id === drive.id)) rescan(drive.id);
+    },
+    [driveList, rescan],
+  );
 
   return (
     <div className="library">
@@ -34,8 +45,8 @@ export function LibraryPage() {
         </div>
       ) : null}
       <LessonBrowser />
-      <UsbDrives active={active} onImport={(pack) => void start(pack)} />
-      <InstalledPacks importing={active !== null} />
+      <UsbDrives state={drives} active={active} onImport={(pack) => void start(pack)} />
+      <InstalledPacks importing={active !== null} drives={driveList ?? []} onExported={onExported} />
     </div>
   );
 }

@@ -10,7 +10,7 @@ import type { ActiveImport } from './use-import';
 type Scan = { state: 'scanning' } | { state: 'done'; packs: FoundPack[] } | { state: 'error'; error: unknown };
 
 /** Drives from drives.list + drives.changed; packs on each from drives.scan + drives.packsFound. */
-function useDrives() {
+export function useDrives() {
   const { bridge } = useServices();
   const [drives, setDrives] = useState<RemovableDrive[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -63,9 +63,12 @@ function useDrives() {
   return { drives, error, scans, reload: load, rescan: scan };
 }
 
-export function UsbDrives({ active, onImport }: { active: ActiveImport | null; onImport: (pack: FoundPack) => void }) {
+export type DrivesState = ReturnType<typeof useDrives>;
+
+/** The USB panel; its drive state comes from the library page (installed packs export to the same sticks). */
+export function UsbDrives({ state, active, onImport }: { state: DrivesState; active: ActiveImport | null; onImport: (pack: FoundPack) => void }) {
   const { t } = useTranslation();
-  const { drives, error, scans, reload, rescan } = useDrives();
+  const { drives, error, scans, reload, rescan } = state;
 
   return (
     <section className="card usb" aria-labelledby="usb-title">
