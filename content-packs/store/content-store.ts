@@ -197,13 +197,21 @@ export class ContentStore {
       let pos = 0;
       let i = 0;
       let sinceCheck = 0;
-      if (length > 0) readP = readAt(bufs[0]!, 0);
+      // A read may fail (stick pulled, EIO) while we are still awaiting the previous write: mark
+      // every read handled at creation so that failure is not reported as an unhandled rejection
+      // before we get to `await readP` (which still throws it).
+      const startRead = (buf: Buffer, at: number): Promise<number> => {
+        const r = readAt(buf, at);
+        r.catch(() => undefined);
+        return r;
+      };
+      if (length > 0) readP = startRead(bufs[0]!, 0);
       while (pos < length) {
         const buf = bufs[i % 3]!;
         const n = await readP!;
         readP = null;
         const next = pos + n;
-        if (next < length) readP = readAt(bufs[(i + 1) % 3]!, next);
+        if (next < length) readP = startRead(bufs[(i + 1) % 3]!, next);
         hash.update(n === buf.length ? buf : buf.subarray(0, n));
         await writeP;
         if (options.signal?.aborted) throw storeError('store.cancelled');
