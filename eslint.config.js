@@ -23,7 +23,7 @@ export default tseslint.config(
   {
     // Browser-side code: Chrome 108 floor (Electron 22). browserslist in package.json.
     files: ['renderer/**/*.{ts,tsx}', 'sync/client/**/*.ts', 'common/**/*.ts', 'content-packs/format/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/vite.config.ts'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
     plugins: { compat },
     languageOptions: { globals: { ...globals.browser } },
     settings: { browsers: ['chrome >= 108'], lintAllEsApis: true },

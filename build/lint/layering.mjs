@@ -53,8 +53,6 @@ export function layerOf(relPosix) {
   if (!best) return undefined;
   // Test and benchmark files may reach across layers to set things up.
   if (/\.(test|browser\.test|bench)\.tsx?$/.test(relPosix)) return 'tools';
-  // Build configs (vite.config.ts) run in the developer's Node, not in the product.
-  if (/\.config\.[cm]?[jt]s$/.test(relPosix)) return 'tools';
   return /** @type {Layer} */ (best[1]);
 }
 

@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererOut = join(repoRoot, 'dist', 'renderer');
 
+export const rendererViteConfig = 'renderer.vite.config.ts';
+
 /** Folders and files whose changes make the built renderer stale. */
-const SOURCES = ['renderer', 'common', 'content-packs/format', 'sync/protocol', 'sync/client', 'package-lock.json'];
+const SOURCES = ['renderer', 'common', 'content-packs/format', 'sync/protocol', 'sync/client', 'package-lock.json', rendererViteConfig];
 
 function newestMtime(path) {
   let newest = 0;
@@ -52,11 +54,11 @@ export function ensureRendererBuilt({ log = console.log } = {}) {
   if (reason === null) return false;
   log(`正在构建界面（${reason}）… / Building the renderer (${reason})…`);
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-  const args = [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'];
+  const args = [vite, 'build', '--config', rendererViteConfig, '--logLevel', 'warn'];
   const useFlock = process.platform === 'linux' && existsSync('/usr/bin/flock');
   const result = useFlock
     ? spawnSync('/usr/bin/flock', ['/tmp/teachpoint-renderer-build.lock', process.execPath, ...args], { cwd: repoRoot, stdio: 'inherit' })
     : spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('renderer build failed (vite build --config renderer/vite.config.ts)');
+  if (result.status !== 0) throw new Error(`renderer build failed (vite build --config ${rendererViteConfig})`);
   return true;
 }

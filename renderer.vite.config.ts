@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
+// Kept beside package.json, not in renderer/: it runs in the developer's Node, and renderer/ holds
+// browser code only (the layering rule and tsconfig.renderer.json see no Node there).
+const root = fileURLToPath(new URL('./renderer/', import.meta.url));
 
 // The renderer: Chrome 108 is the floor (Electron 22 on Windows 7). `base: './'` so the same build
 // works from app://teachpoint/ (Electron) and from the host's HTTP server (browser transport).
@@ -11,7 +13,7 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'chrome108',
     sourcemap: true,
