@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { LocalizedText } from '../../common/errors/errors';
 import { Certificate, IsoDateTime, KeyIdSchema, formatZodPath } from './trust';
 import { type PackProblem, packProblem } from './problems';
+import { SHA256_HEX } from '../../common/media/media';
 
 export { checkAnswer, normalizeTextAnswer, type AnswerResult, type MatchPair, DEFAULT_TEXT_NORMALIZE } from './answers';
 
@@ -26,7 +27,7 @@ const M = {
 } as const;
 const ZH_BY_EN = new Map<string, string>(Object.values(M).map((m) => [m.en, m.zh]));
 
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, M.sha256.en);
+export const Sha256Hex = z.string().regex(SHA256_HEX, M.sha256.en);
 export const PackId = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/, M.packId.en);
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, M.id.en);
 export const MimeType = z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;.*)?$/i, M.mime.en);

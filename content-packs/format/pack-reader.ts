@@ -14,7 +14,7 @@ import { TeachPointError } from '../../common/errors/errors';
 import { isCanonicalJsonText } from './canonical';
 import { crc32 } from './crc32';
 import { type Ed25519, nobleEd25519 } from './ed25519';
-import { fromBase64, toHex, utf8DecodeStrict } from './encoding';
+import { concatBytes, fromBase64, toHex, utf8DecodeStrict } from './encoding';
 import { MANIFEST_ENTRY, SIGNATURE_ENTRY, blobEntryName, forEachBlobRef, manifestBlobs, type PackManifest, validateManifest } from './manifest';
 import { type PackProblem, packProblem, problemsFromError } from './problems';
 import { type SignatureFile, parseSignatureFile, verifyManifestSignature } from './signature';
@@ -103,15 +103,7 @@ const defaultInflateRaw: InflateRaw = async (compressed) => {
     })(),
     (c) => parts.push(c),
   );
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 };
 
 /** Reads a whole (small) entry, inflating if needed and checking size and CRC-32. */

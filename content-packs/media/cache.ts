@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PIPELINE_VERSION, type MediaProfile } from './plan';
+import { SHA256_HEX } from '../../common/media/media';
 
 export interface CacheFile {
   /** File name inside the entry (e.g. "out.mp4", "thumb.jpg"). */
@@ -51,7 +52,7 @@ export class TranscodeCache {
   async getHash(path: string, stamp: { size: number; mtimeMs: number; ino: number }): Promise<string | null> {
     try {
       const v = (await readFile(this.hashIndexPath(path, stamp), 'utf8')).trim();
-      return /^[0-9a-f]{64}$/.test(v) ? v : null;
+      return SHA256_HEX.test(v) ? v : null;
     } catch {
       return null;
     }

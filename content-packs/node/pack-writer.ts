@@ -20,6 +20,7 @@ import { concatBytes, utf8Encode } from '../format/encoding';
 import { blobEntryName, MANIFEST_ENTRY, SIGNATURE_ENTRY } from '../format/manifest';
 import { type EntryLayout, dosDateTime, encodeCentralHeader, encodeEnd, encodeLocalHeader } from '../format/zip-layout';
 import { readFully } from './file-source';
+import { SHA256_HEX } from '../../common/media/media';
 
 export interface PackBlobInput {
   /** 64 lowercase hex; the entry is `blobs/<sha256>`. */
@@ -142,7 +143,7 @@ export async function writePack(options: WritePackOptions): Promise<WritePackRes
   const seen = new Set<string>();
   const blobs: PackBlobInput[] = [];
   for (const b of options.blobs) {
-    if (!/^[0-9a-f]{64}$/.test(b.sha256)) throw writeError('pack.write-bad-input', `blob 的 sha256 无效：${b.sha256}`, `Invalid blob sha256: ${b.sha256}`, { sha256: b.sha256 });
+    if (!SHA256_HEX.test(b.sha256)) throw writeError('pack.write-bad-input', `blob 的 sha256 无效：${b.sha256}`, `Invalid blob sha256: ${b.sha256}`, { sha256: b.sha256 });
     if (!Number.isSafeInteger(b.size) || b.size < 0) throw writeError('pack.write-bad-input', `blob ${b.sha256} 的大小无效`, `Invalid size for blob ${b.sha256}`, { sha256: b.sha256 });
     if (seen.has(b.sha256)) continue; // identical content: stored once
     seen.add(b.sha256);

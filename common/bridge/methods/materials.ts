@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod } from '../define';
+import { SHA256_HEX } from '../../media/media';
 
 /** Kinds of files a teacher may add to 我的资料 (teacher's own materials). */
 export const MATERIAL_KINDS = ['video', 'audio', 'pdf', 'image'] as const;
@@ -7,7 +8,7 @@ export const MaterialKind = z.enum(MATERIAL_KINDS);
 export type MaterialKind = z.infer<typeof MaterialKind>;
 
 export const MaterialBlob = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().regex(SHA256_HEX),
   size: z.number().int().nonnegative(),
   mime: z.string().min(1),
 });
