@@ -2,54 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RemovableDrive } from '../../../../common/bridge/methods/drives';
 import type { InstalledPack } from '../../../../common/bridge/methods/packs';
+import { ConfirmRemove } from '../../app/ConfirmRemove';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes, formatDate } from '../../format/format';
 import { ExportPack } from './ExportPack';
-
-/** Installed packs from packs.list, refreshed on packs.changed. */
-/** Remove asks once more in place (a teacher on a projector must not delete a pack by one stray click). */
-function RemovePack({ pack, title, disabled }: { pack: InstalledPack; title: string; disabled: boolean }) {
-  const { t } = useTranslation();
-  const { bridge } = useServices();
-  const [step, setStep] = useState<'idle' | 'confirm' | 'removing'>('idle');
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    setStep('removing');
-    setError(null);
-    try {
-      await bridge.call('packs.remove', { id: pack.id });
-      // packs.changed refreshes the list.
-    } catch (err) {
-      setError(err);
-    } finally {
-      setStep('idle');
-    }
-  };
-  return (
-    <div className="pack-actions">
-      {step === 'idle' ? (
-        <button type="button" className="button button-small" disabled={disabled} onClick={() => setStep('confirm')}>
-          {t('library.remove')}
-        </button>
-      ) : null}
-      {step === 'confirm' ? (
-        <>
-          <span className="confirm-text">{t('library.removeConfirm', { title })}</span>
-          <button type="button" className="button button-small button-danger" onClick={() => void remove()}>
-            {t('library.removeYes')}
-          </button>
-          <button type="button" className="button button-small" onClick={() => setStep('idle')}>
-            {t('library.removeNo')}
-          </button>
-        </>
-      ) : null}
-      {step === 'removing' ? <span className="muted">{t('library.removing')}</span> : null}
-      {error ? <ErrorMessage error={error} onDismiss={() => setError(null)} /> : null}
-    </div>
-  );
-}
 
 /** One installed pack: meta, export to a stick, remove (not while its export runs). */
 function InstalledPackItem({
@@ -67,6 +25,7 @@ function InstalledPackItem({
 }) {
   const { t } = useTranslation();
   const language = useLanguage();
+  const { bridge } = useServices();
   const [exporting, setExporting] = useState(false);
   return (
     <li className="pack" aria-label={title}>
@@ -77,11 +36,12 @@ function InstalledPackItem({
       </span>
       <span className="pack-meta muted">{t('library.installedAt', { date: formatDate(pack.installedAt, language) })}</span>
       <ExportPack pack={pack} drives={drives} disabled={importing} onBusyChange={setExporting} onExported={onExported} />
-      <RemovePack pack={pack} title={title} disabled={importing || exporting} />
+      <ConfirmRemove title={title} texts="library" disabled={importing || exporting} onRemove={() => bridge.call('packs.remove', { id: pack.id })} />
     </li>
   );
 }
 
+/** Installed packs from packs.list, refreshed on packs.changed. */
 export function InstalledPacks({
   importing = false,
   drives = [],

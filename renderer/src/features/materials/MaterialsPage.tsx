@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MATERIAL_KINDS, type Material, type MaterialProgress } from '../../../../common/bridge/methods/materials';
+import { ConfirmRemove } from '../../app/ConfirmRemove';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { useLanguage } from '../../app/localized';
 import { useBridgeEvent, useBridgeQuery, useServices } from '../../app/services';
@@ -101,18 +102,6 @@ function MaterialRow({ material: m }: { material: Material }) {
   const { t } = useTranslation();
   const language = useLanguage();
   const { bridge, platform } = useServices();
-  const [step, setStep] = useState<'idle' | 'confirm' | 'removing'>('idle');
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    setStep('removing');
-    setError(null);
-    try {
-      await bridge.call('materials.remove', { id: m.id });
-    } catch (err) {
-      setError(err);
-      setStep('idle');
-    }
-  };
   const kind = t(`lesson.kinds.${m.kind}`);
   const preview = m.kind === 'image' ? m.blob : m.thumbnail;
   return (
@@ -127,26 +116,7 @@ function MaterialRow({ material: m }: { material: Material }) {
         {t('materials.addedAt', { date: formatDate(m.addedAt, language) })} ·{' '}
         {m.attachedTo.length > 0 ? t('materials.attachedCount', { count: m.attachedTo.length }) : t('materials.notAttached')}
       </span>
-      <div className="pack-actions">
-        {step === 'idle' ? (
-          <button type="button" className="button button-small" onClick={() => setStep('confirm')}>
-            {t('materials.remove')}
-          </button>
-        ) : null}
-        {step === 'confirm' ? (
-          <>
-            <span className="confirm-text">{t('materials.removeConfirm', { title: m.title })}</span>
-            <button type="button" className="button button-small button-danger" onClick={() => void remove()}>
-              {t('materials.removeYes')}
-            </button>
-            <button type="button" className="button button-small" onClick={() => setStep('idle')}>
-              {t('materials.removeNo')}
-            </button>
-          </>
-        ) : null}
-        {step === 'removing' ? <span className="muted">{t('materials.removing')}</span> : null}
-      </div>
-      {error ? <ErrorMessage error={error} onDismiss={() => setError(null)} /> : null}
+      <ConfirmRemove title={m.title} texts="materials" onRemove={() => bridge.call('materials.remove', { id: m.id })} />
     </li>
   );
 }
