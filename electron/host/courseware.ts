@@ -1,3 +1,4 @@
+import { createReadStream } from 'fs';
 import type { Readable } from 'stream';
 import { planRangeResponse } from '../../common/http/range';
 import type { MediaResolver } from '../../common/media/media';
@@ -15,13 +16,24 @@ export interface CoursewareRequest {
 }
 
 /**
+ * The bytes of an answer: a byte range of the zip file itself (stored entries — a transport can
+ * hand it to its file reader) or a stream made on demand (deflated entries, inflated on the fly).
+ */
+export type CoursewareBody = { kind: 'file'; path: string; start: number; end: number } | { kind: 'stream'; open: () => Readable };
+
+/**
  * A transport-neutral answer: status, headers (ranges, ETag, type, caching — the transport adds its
- * CSP/CORS headers) and, when there is a body, a function opening the byte stream.
+ * CSP/CORS headers) and the body, null when there is none (404, HEAD, 416, empty entry).
  */
 export interface CoursewareReply {
   status: number;
   headers: Record<string, string>;
-  open: (() => Readable) | null;
+  body: CoursewareBody | null;
+}
+
+/** A readable stream of a reply body (HTTP transport; Electron maps the body to its own reply). */
+export function openCoursewareBody(body: CoursewareBody): Readable {
+  return body.kind === 'file' ? createReadStream(body.path, { start: body.start, end: body.end, highWaterMark: 256 * 1024 }) : body.open();
 }
 
 export interface CoursewareReader {
@@ -37,12 +49,12 @@ export interface CoursewareReader {
  */
 export function createCoursewareReader(resolver: MediaResolver | null, log: (msg: string) => void = console.warn): CoursewareReader {
   const archives = resolver ? createCoursewareArchives(resolver, (msg) => log(`[host] ${msg}`)) : null;
-  const notFound: CoursewareReply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, open: null };
+  const notFound: CoursewareReply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: null };
 
   return {
     async reply(req) {
       const method = req.method.toUpperCase();
-      if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' }, open: null };
+      if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' }, body: null };
       const entryName = req.entry === '' || req.entry.endsWith('/') ? `${req.entry}index.html` : req.entry;
       const found = archives ? await archives.lookup(req.sha256, entryName) : null;
       if (!found) return notFound;
@@ -55,16 +67,19 @@ export function createCoursewareReader(resolver: MediaResolver | null, log: (msg
         // Unique per URL is all an ETag needs; entry names may be non-ASCII, so use the entry's CRC.
         etag: `"${req.sha256}-${entry.crc32.toString(16).padStart(8, '0')}"`,
       });
-      if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers: plan.headers, open: null };
+      if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers: plan.headers, body: null };
       const headers: Record<string, string> = {
         ...plan.headers,
         'Content-Type': contentTypeFor(entryName),
         'Cache-Control': 'private, max-age=31536000, immutable',
       };
       if (entry.method !== 0) headers['Accept-Ranges'] = 'none';
-      if (!plan.body || plan.length === 0) return { status: plan.status, headers, open: null };
-      const slice = entry.method === 0 ? { ...entry, dataOffset: entry.dataOffset + plan.start, compressedSize: plan.length, uncompressedSize: plan.length } : entry;
-      return { status: plan.status, headers, open: () => readEntryStream(blob.path, slice, { highWaterMark: 256 * 1024 }) };
+      if (!plan.body || plan.length === 0) return { status: plan.status, headers, body: null };
+      const body: CoursewareBody =
+        entry.method === 0
+          ? { kind: 'file', path: blob.path, start: entry.dataOffset + plan.start, end: entry.dataOffset + plan.end }
+          : { kind: 'stream', open: () => readEntryStream(blob.path, entry, { highWaterMark: 256 * 1024 }) };
+      return { status: plan.status, headers, body };
     },
   };
 }

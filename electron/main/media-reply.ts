@@ -3,9 +3,7 @@ import { type MediaResolver, SHA256_HEX } from '../../common/media/media';
 import { APP_HOST, APP_ORIGIN, COURSEWARE_PATH_PREFIX, MEDIA_PATH_PREFIX, MEDIA_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
 import { planRangeResponse } from '../../common/http/range';
-import { readEntryStream } from '../../content-packs/node/entry-stream';
-import { createCoursewareArchives, type CoursewareArchives } from '../host/courseware-archives';
-import { contentTypeFor } from '../../common/http/content-types';
+import { createCoursewareReader, type CoursewareReader } from '../host/courseware';
 import { buildCoursewareCsp } from './security';
 
 export interface MediaRequest {
@@ -52,14 +50,13 @@ export function parseMediaUrl(rawUrl: string): MediaTarget | null {
   return null;
 }
 
-/** One parsed-directory cache per resolver (the host's, for the life of the app). */
-const archivesByResolver = new WeakMap<MediaResolver, CoursewareArchives>();
+/** One courseware reader (and so one parsed-directory cache) per resolver: the host's, for the life of the app. */
+const readersByResolver = new WeakMap<MediaResolver, CoursewareReader>();
 
 /**
  * An entry of an HTML5 courseware zip, never the raw zip: always under the sandboxing CSP (opaque
- * origin, no network, only the app may frame it). Stored entries answer byte ranges straight from
- * the zip file; deflated ones are inflated on the fly and sent whole. Same rules as the HTTP
- * transport's /courseware/ route (electron/host/http/courseware-route.ts).
+ * origin, no network, only the app may frame it). The entry logic is the HTTP transport's
+ * (electron/host/courseware.ts); this adds the protocol's headers and its 404 text.
  */
 async function coursewareReply(req: MediaRequest, resolver: MediaResolver, sha256: string, entryName: string): Promise<ProtocolReply> {
   const headers: Record<string, string> = {
@@ -69,30 +66,11 @@ async function coursewareReply(req: MediaRequest, resolver: MediaResolver, sha25
     'Access-Control-Allow-Origin': '*',
     'Cross-Origin-Resource-Policy': 'cross-origin',
   };
-  let archives = archivesByResolver.get(resolver);
-  if (!archives) archivesByResolver.set(resolver, (archives = createCoursewareArchives(resolver)));
-  const found = await archives.lookup(sha256, entryName);
-  if (!found) return textReply(404, 'Not Found', headers);
-  const { blob, entry } = found;
-  const plan = planRangeResponse({
-    method: req.method,
-    rangeHeader: entry.method === 0 ? req.header('range') : null,
-    ifRangeHeader: req.header('if-range'),
-    size: entry.uncompressedSize,
-    etag: `"${sha256}-${entry.crc32.toString(16).padStart(8, '0')}"`,
-  });
-  const out: Record<string, string> = {
-    ...headers,
-    'Cache-Control': 'private, max-age=31536000, immutable',
-    'Content-Type': contentTypeFor(entryName),
-    ...plan.headers,
-    ...(entry.method !== 0 ? { 'Accept-Ranges': 'none' } : {}),
-  };
-  if (plan.status === 405 || plan.status === 416 || !plan.body || plan.length === 0) return { status: plan.status, headers: out, body: null };
-  if (entry.method === 0) {
-    return { status: plan.status, headers: out, body: { kind: 'file', path: blob.path, start: entry.dataOffset + plan.start, end: entry.dataOffset + plan.end } };
-  }
-  return { status: plan.status, headers: out, body: { kind: 'stream', open: () => readEntryStream(blob.path, entry, { highWaterMark: 256 * 1024 }) } };
+  let reader = readersByResolver.get(resolver);
+  if (!reader) readersByResolver.set(resolver, (reader = createCoursewareReader(resolver, () => undefined)));
+  const reply = await reader.reply({ method: req.method, sha256, entry: entryName, range: req.header('range'), ifRange: req.header('if-range') });
+  if (reply.status === 404) return textReply(404, 'Not Found', headers);
+  return { status: reply.status, headers: { ...headers, ...reply.headers }, body: reply.body };
 }
 
 /**

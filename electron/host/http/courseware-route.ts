@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { MediaResolver } from '../../../common/media/media';
-import { createCoursewareReader } from '../courseware';
+import { createCoursewareReader, openCoursewareBody } from '../courseware';
 
 export interface CoursewareServer {
   serve(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void>;
@@ -40,11 +40,11 @@ export function createCoursewareServer(resolver: MediaResolver | null, log: (msg
       });
       res.statusCode = reply.status;
       for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
-      if (!reply.open) {
+      if (!reply.body) {
         res.end(reply.status === 404 ? 'Not found' : undefined);
         return;
       }
-      const stream = reply.open();
+      const stream = openCoursewareBody(reply.body);
       stream.on('error', (err) => {
         log(`[http] courseware ${rest} failed: ${String(err)}`);
         res.destroy();
