@@ -8,6 +8,7 @@ import { destinationError, sourceError, storeError } from './errors';
 import { fastStoreFs, fsyncDir, writeAll, type StoreFs } from './fs-seam';
 import { defaultCopyConcurrency } from './copy-workers';
 import { defaultDurability, syncFileSystem, type Durability } from './durability';
+import { hashFile } from '../node/hash-file';
 
 /**
  * 512 KiB: the chunk is hashed and then written while it is still in the CPU's L2 cache. Measured
@@ -416,7 +417,6 @@ export class ContentStore {
   /** Re-hash every blob; move mismatching or misnamed ones to quarantine/ and report them. */
   async scrub(options: { onBlob?: (blob: BlobInfo) => void } = {}): Promise<ScrubReport> {
     const report: ScrubReport = { checked: 0, bytes: 0, bad: [] };
-    const buf = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
     for await (const blob of this.listBlobs()) {
       report.checked++;
       report.bytes += blob.size;
@@ -425,7 +425,7 @@ export class ContentStore {
       if (!SHA256_HEX.test(blob.sha256) || blob.path !== this.blobPath(blob.sha256)) reason = 'bad-name';
       else {
         try {
-          if ((await hashFile(blob.path, buf)) !== blob.sha256) reason = 'hash-mismatch';
+          if ((await hashFile(blob.path)).sha256 !== blob.sha256) reason = 'hash-mismatch';
         } catch {
           reason = 'unreadable';
         }
@@ -512,20 +512,3 @@ async function readdirSafe(dir: string): Promise<string[]> {
   }
 }
 
-/** sha256 of a whole file with positional reads into one reused buffer. */
-export async function hashFile(path: string, buf: Buffer = Buffer.allocUnsafe(COPY_CHUNK_BYTES)): Promise<string> {
-  const fh = await fs.promises.open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    let pos = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      hash.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      pos += bytesRead;
-    }
-    return hash.digest('hex');
-  } finally {
-    await fh.close();
-  }
-}
