@@ -48,199 +48,269 @@ const PROGRESS_INTERVAL_MS = 250;
  */
 export async function importPack(file: string, options: ImportPackOptions): Promise<ImportResult> {
   const started = Date.now();
-  const { store, index } = options;
   const emit = progressEmitter(file, options.onProgress);
   emit.now({ packId: null, version: null, phase: 'verifying', bytesDone: 0, bytesTotal: 0, currentTitle: null });
   checkAbort(options.signal);
 
   // Free space is only checked after verification, but asked for meanwhile (df/PowerShell take ~0.1 s).
-  const spaceP = (options.diskFree ?? diskFree)(store.dataDir).catch(() => null);
+  const spaceP = (options.diskFree ?? diskFree)(options.store.dataDir).catch(() => null);
   const pack = await openVerifiedPack(file, options);
   try {
-    const { manifest } = pack;
-    const current = await index.get(manifest.id);
-    if (current && manifest.version < current.version && !options.force) {
-      throw importError('import.downgrade', { id: manifest.id, installed: current.version, offered: manifest.version });
+    const plan = await planImport(pack, options);
+    if (plan.current && plan.current.version === pack.manifest.version && plan.missing.length === 0 && !options.force) {
+      await plan.skippedLocated;
+      emit.now({ packId: pack.manifest.id, version: pack.manifest.version, phase: 'done', bytesDone: 0, bytesTotal: 0, currentTitle: null });
+      return importResult(pack, plan, { alreadyInstalled: true, previousVersion: plan.current.version, bytesFreed: 0, started });
     }
-
-    const missing: PlannedBlob[] = [];
-    let bytesSkipped = 0;
-    const present: boolean[] = [];
-    for (let i = 0; i < pack.blobs.length; i += 64) {
-      present.push(...(await Promise.all(pack.blobs.slice(i, i + 64).map((b) => store.has(b.sha256, b.size)))));
-    }
-    const skipped: PlannedBlob[] = [];
-    pack.blobs.forEach((b, i) => {
-      if (present[i]) {
-        bytesSkipped += b.size;
-        skipped.push(b);
-      } else missing.push(b);
-    });
-    // Local headers of the blobs not copied are checked too (in one pass, alongside the copy), so
-    // whether a malformed pack is refused does not depend on what the store already holds.
-    // Blobs that are copied are located right before their copy.
-    const skippedLocated = pack.locateAll(skipped.map((b) => b.entry));
-    skippedLocated.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
-    if (current && current.version === manifest.version && missing.length === 0 && !options.force) {
-      await skippedLocated;
-      emit.now({ packId: manifest.id, version: manifest.version, phase: 'done', bytesDone: 0, bytesTotal: 0, currentTitle: null });
-      return {
-        id: manifest.id,
-        version: manifest.version,
-        previousVersion: current.version,
-        alreadyInstalled: true,
-        blobsCopied: 0,
-        blobsSkipped: pack.blobs.length,
-        bytesCopied: 0,
-        bytesSkipped,
-        bytesFreed: 0,
-        seconds: (Date.now() - started) / 1000,
-      };
-    }
-
-    const bytesTotal = missing.reduce((s, b) => s + b.size, 0);
-    const reserve = options.reserveBytes ?? DEFAULT_RESERVE_BYTES;
-    const space = await spaceP;
-    if (space && space.freeBytes < bytesTotal + reserve) {
-      throw importError('import.disk-full', { neededBytes: bytesTotal, reserveBytes: reserve, freeBytes: space.freeBytes });
-    }
-
-    // ---- copy phase ----------------------------------------------------------------------
-    const added: string[] = [];
-    // Several blobs in flight (hashing on several cores, I/O waits overlapped); the first
-    // failure stops the others at their next chunk.
-    const pool = new BoundedPool(store.copyConcurrency);
-    const stop = new AbortController();
-    const onOuterAbort = () => stop.abort();
-    options.signal?.addEventListener('abort', onOuterAbort);
-    if (options.signal?.aborted) stop.abort();
-    /** Verified temp files not yet renamed into the store. */
-    const pending = new Set<PendingBlob>();
-    const batcher = new CommitBatcher(store, (p) => {
-      pending.delete(p);
-      added.push(p.sha256);
-    });
-    let bytesDone = 0;
-    let verified = 0;
-    const base = { packId: manifest.id, version: manifest.version, phase: 'copying' as const, bytesTotal };
-    emit.now({ ...base, bytesDone: 0, currentTitle: missing[0]?.title ?? null });
-    const checkSource = async (): Promise<void> => {
-      try {
-        const st = await fs.promises.stat(file);
-        if (st.size !== pack.fileSize) throw Object.assign(new Error('size changed'), { code: 'ESTALE' });
-      } catch (err) {
-        throw importError('import.source-gone', { path: file, errno: (err as NodeJS.ErrnoException).code ?? null });
-      }
-    };
-    const ordered = inFileOrder(missing);
+    await checkFreeSpace(plan, await spaceP, options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
+    const copy = new CopyRun(file, pack, plan, options, emit);
     try {
-      for (const blob of ordered) {
-        checkAbort(options.signal);
-        if (pool.error) throw pool.error;
-        await pool.add(async () => {
-          const copyOpts = {
-            signal: stop.signal,
-            checkSource,
-            sourcePath: file,
-            sourceSize: pack.fileSize,
-            onBytes: (n: number) => {
-              bytesDone += n;
-              emit.maybe({ ...base, bytesDone, currentTitle: blob.title });
-            },
-          };
-          try {
-            const entry = await pack.locate(blob.entry);
-            const p =
-              entry.method === 0
-                ? await store.writeBlobFromFileRange(pack.fd, entry.dataOffset, blob.size, blob.sha256, copyOpts)
-                : await store.writeBlobFromStream(pack.entryStream(entry), blob.sha256, blob.size, copyOpts);
-            pending.add(p);
-            verified++;
-            await options.afterBlob?.(verified, missing.length);
-            await batcher.add(p);
-          } catch (err) {
-            stop.abort();
-            throw err;
-          }
-        });
-      }
-      await pool.drain();
-      await skippedLocated;
-      await batcher.finish();
-      checkAbort(options.signal);
-      emit.now({ ...base, phase: 'switching', bytesDone, currentTitle: null });
-      await store.flush();
-
-      // ---- switch ------------------------------------------------------------------------
-      const metaDir = join('packs', manifest.id, String(manifest.version));
-      await writeMeta(options.fs, join(store.dataDir, metaDir), pack);
-      const record: InstalledPackRecord = {
-        id: manifest.id,
-        version: manifest.version,
-        title: manifest.title,
-        publisher: manifest.publisher.keyId,
-        installedAt: new Date().toISOString(),
-        metaDir: metaDir.split('\\').join('/'),
-        bytes: pack.blobs.reduce((s, b) => s + b.size, 0),
-        resourceCount: manifest.resources.length,
-        blobs: pack.blobs.map((b) => ({ sha256: b.sha256, size: b.size, mime: b.mime })),
-      };
-      checkAbort(options.signal);
-      const before = await index.read();
-      await index.write([...before.packs.filter((p) => p.id !== manifest.id), record]);
+      await copy.copyMissing();
+      await plan.skippedLocated;
+      await copy.commitAll();
+      await switchIndex(pack, options);
     } catch (err) {
-      stop.abort();
-      await pool.settle();
-      await batcher.settle();
-      options.signal?.removeEventListener('abort', onOuterAbort);
-      // Jobs stopped by another job's failure report "cancelled": report the real cause.
-      const real = [pool.error, batcher.error, err].find((x) => x && !isCancel(x)) ?? err;
-      const e = options.signal?.aborted ? importError('import.cancelled') : mapCopyError(real);
-      if (e.code === 'import.source-gone' || e.code === 'import.cancelled') {
-        // Verified blobs are worth keeping for the re-run (unreferenced, so invisible).
-        try {
-          await store.flush();
-          for (const p of pending) await (store.batchesFlushes ? p.commitFlushed() : p.commit());
-          await store.flush();
-        } catch {
-          for (const p of pending) await p.discard();
-        }
-      } else {
-        for (const p of pending) await p.discard();
-      }
-      // Bad content or a full disk: take back what this run added (it is useless or in the way).
-      if (e.code === 'import.bad-blob' || e.code === 'import.bad-pack' || e.code === 'import.disk-full' || e.code === 'import.truncated') {
-        await store.deleteUnreferenced(added, await index.referencedBlobs()).catch(() => undefined);
-      }
-      throw e;
+      throw await copy.rollBack(err);
+    } finally {
+      copy.dispose();
     }
-
-    options.signal?.removeEventListener('abort', onOuterAbort);
-
-    // ---- after the switch: free the old version's blobs nothing references any more -------
-    let bytesFreed = 0;
-    try {
-      if (current) bytesFreed = (await store.deleteUnreferenced(current.blobs.map((b) => b.sha256), await index.referencedBlobs())).bytesFreed;
-      if (current && current.version !== manifest.version) await fs.promises.rm(join(store.dataDir, current.metaDir), { recursive: true, force: true });
-    } catch {
-      // The new version is installed; leftovers are collected by the next full gc (store scrub).
-    }
-    emit.now({ ...base, phase: 'done', bytesDone, currentTitle: null });
-    return {
-      id: manifest.id,
-      version: manifest.version,
-      previousVersion: current?.version ?? null,
-      alreadyInstalled: false,
-      blobsCopied: missing.length,
-      blobsSkipped: pack.blobs.length - missing.length,
-      bytesCopied: bytesTotal,
-      bytesSkipped,
-      bytesFreed,
-      seconds: (Date.now() - started) / 1000,
-    };
+    const bytesFreed = await freeOldVersion(plan.current, pack, options);
+    emit.now({ ...copy.progressBase, phase: 'done', bytesDone: copy.bytesDone, currentTitle: null });
+    return importResult(pack, plan, { alreadyInstalled: false, previousVersion: plan.current?.version ?? null, bytesFreed, started });
   } finally {
     await pack.close();
   }
+}
+
+/** What the import will do: the installed version it replaces, the blobs to copy and the blobs the store has. */
+interface ImportPlan {
+  current: InstalledPackRecord | null;
+  missing: PlannedBlob[];
+  skipped: PlannedBlob[];
+  bytesTotal: number;
+  bytesSkipped: number;
+  /** Local headers of the skipped blobs, checked in one pass alongside the copy; await before the switch. */
+  skippedLocated: Promise<void>;
+}
+
+/** Phase 2: refuse a downgrade, split the pack's blobs into those the store lacks and those it has. */
+async function planImport(pack: VerifiedPack, options: ImportPackOptions): Promise<ImportPlan> {
+  const { manifest } = pack;
+  const current = await options.index.get(manifest.id);
+  if (current && manifest.version < current.version && !options.force) {
+    throw importError('import.downgrade', { id: manifest.id, installed: current.version, offered: manifest.version });
+  }
+  const present: boolean[] = [];
+  for (let i = 0; i < pack.blobs.length; i += 64) {
+    present.push(...(await Promise.all(pack.blobs.slice(i, i + 64).map((b) => options.store.has(b.sha256, b.size)))));
+  }
+  const missing: PlannedBlob[] = [];
+  const skipped: PlannedBlob[] = [];
+  let bytesSkipped = 0;
+  pack.blobs.forEach((b, i) => {
+    if (present[i]) {
+      bytesSkipped += b.size;
+      skipped.push(b);
+    } else missing.push(b);
+  });
+  // Local headers of the blobs not copied are checked too (in one pass, alongside the copy), so
+  // whether a malformed pack is refused does not depend on what the store already holds.
+  // Blobs that are copied are located right before their copy.
+  const skippedLocated = pack.locateAll(skipped.map((b) => b.entry));
+  skippedLocated.catch(() => undefined); // awaited later; do not report it as unhandled meanwhile
+  const bytesTotal = missing.reduce((s, b) => s + b.size, 0);
+  return { current, missing, skipped, bytesTotal, bytesSkipped, skippedLocated };
+}
+
+/** Phase 3: the bytes to copy plus the reserve must fit (an unknown free space is not a refusal). */
+async function checkFreeSpace(plan: ImportPlan, space: DiskSpace | null, reserve: number): Promise<void> {
+  if (space && space.freeBytes < plan.bytesTotal + reserve) {
+    throw importError('import.disk-full', { neededBytes: plan.bytesTotal, reserveBytes: reserve, freeBytes: space.freeBytes });
+  }
+}
+
+type Emitter = ReturnType<typeof progressEmitter>;
+
+/**
+ * Phase 4: copy the missing blobs (file order, several in flight; the first failure stops the
+ * others at their next chunk), verify-then-move each into the store, and — on failure — roll back.
+ */
+class CopyRun {
+  /** Blobs this run renamed into the store (taken back after a refusal for bad content or a full disk). */
+  private readonly added: string[] = [];
+  /** Verified temp files not yet renamed into the store. */
+  private readonly pending = new Set<PendingBlob>();
+  private readonly pool: BoundedPool;
+  private readonly stop = new AbortController();
+  private readonly batcher: CommitBatcher;
+  private readonly onOuterAbort = (): void => this.stop.abort();
+  private verified = 0;
+  bytesDone = 0;
+  readonly progressBase: { packId: string; version: number; phase: 'copying'; bytesTotal: number };
+
+  constructor(
+    private readonly file: string,
+    private readonly pack: VerifiedPack,
+    private readonly plan: ImportPlan,
+    private readonly options: ImportPackOptions,
+    private readonly emit: Emitter,
+  ) {
+    this.pool = new BoundedPool(options.store.copyConcurrency);
+    options.signal?.addEventListener('abort', this.onOuterAbort);
+    if (options.signal?.aborted) this.stop.abort();
+    this.batcher = new CommitBatcher(options.store, (p) => {
+      this.pending.delete(p);
+      this.added.push(p.sha256);
+    });
+    this.progressBase = { packId: pack.manifest.id, version: pack.manifest.version, phase: 'copying', bytesTotal: plan.bytesTotal };
+  }
+
+  private readonly checkSource = async (): Promise<void> => {
+    try {
+      const st = await fs.promises.stat(this.file);
+      if (st.size !== this.pack.fileSize) throw Object.assign(new Error('size changed'), { code: 'ESTALE' });
+    } catch (err) {
+      throw importError('import.source-gone', { path: this.file, errno: (err as NodeJS.ErrnoException).code ?? null });
+    }
+  };
+
+  async copyMissing(): Promise<void> {
+    const { missing } = this.plan;
+    this.emit.now({ ...this.progressBase, bytesDone: 0, currentTitle: missing[0]?.title ?? null });
+    for (const blob of inFileOrder(missing)) {
+      checkAbort(this.options.signal);
+      if (this.pool.error) throw this.pool.error;
+      await this.pool.add(() => this.copyOne(blob));
+    }
+    await this.pool.drain();
+  }
+
+  private async copyOne(blob: PlannedBlob): Promise<void> {
+    const { store } = this.options;
+    const copyOpts = {
+      signal: this.stop.signal,
+      checkSource: this.checkSource,
+      sourcePath: this.file,
+      sourceSize: this.pack.fileSize,
+      onBytes: (n: number) => {
+        this.bytesDone += n;
+        this.emit.maybe({ ...this.progressBase, bytesDone: this.bytesDone, currentTitle: blob.title });
+      },
+    };
+    try {
+      const entry = await this.pack.locate(blob.entry);
+      const p =
+        entry.method === 0
+          ? await store.writeBlobFromFileRange(this.pack.fd, entry.dataOffset, blob.size, blob.sha256, copyOpts)
+          : await store.writeBlobFromStream(this.pack.entryStream(entry), blob.sha256, blob.size, copyOpts);
+      this.pending.add(p);
+      this.verified++;
+      await this.options.afterBlob?.(this.verified, this.plan.missing.length);
+      await this.batcher.add(p);
+    } catch (err) {
+      this.stop.abort();
+      throw err;
+    }
+  }
+
+  /** Rename what is still queued into the store and flush, before the switch. */
+  async commitAll(): Promise<void> {
+    await this.batcher.finish();
+    checkAbort(this.options.signal);
+    this.emit.now({ ...this.progressBase, phase: 'switching', bytesDone: this.bytesDone, currentTitle: null });
+    await this.options.store.flush();
+  }
+
+  /**
+   * Undo after a failure before or at the switch; returns the error to report. Verified blobs are
+   * kept (unreferenced, invisible) for a re-run after a pulled stick or a cancel; after a refusal
+   * for bad content or a full disk, this run's blobs are deleted again.
+   */
+  async rollBack(err: unknown): Promise<TeachPointError> {
+    const { store, index, signal } = this.options;
+    this.stop.abort();
+    await this.pool.settle();
+    await this.batcher.settle();
+    this.dispose();
+    // Jobs stopped by another job's failure report "cancelled": report the real cause.
+    const real = [this.pool.error, this.batcher.error, err].find((x) => x && !isCancel(x)) ?? err;
+    const e = signal?.aborted ? importError('import.cancelled') : mapCopyError(real);
+    if (e.code === 'import.source-gone' || e.code === 'import.cancelled') {
+      try {
+        await store.flush();
+        for (const p of this.pending) await (store.batchesFlushes ? p.commitFlushed() : p.commit());
+        await store.flush();
+      } catch {
+        for (const p of this.pending) await p.discard();
+      }
+    } else {
+      for (const p of this.pending) await p.discard();
+    }
+    if (e.code === 'import.bad-blob' || e.code === 'import.bad-pack' || e.code === 'import.disk-full' || e.code === 'import.truncated') {
+      await store.deleteUnreferenced(this.added, await index.referencedBlobs()).catch(() => undefined);
+    }
+    return e;
+  }
+
+  dispose(): void {
+    this.options.signal?.removeEventListener('abort', this.onOuterAbort);
+  }
+}
+
+/** Phase 5: write the manifest copy, then ONE atomic index write makes the new version visible. */
+async function switchIndex(pack: VerifiedPack, options: ImportPackOptions): Promise<void> {
+  const { manifest } = pack;
+  const { store, index } = options;
+  const metaDir = join('packs', manifest.id, String(manifest.version));
+  await writeMeta(options.fs, join(store.dataDir, metaDir), pack);
+  const record: InstalledPackRecord = {
+    id: manifest.id,
+    version: manifest.version,
+    title: manifest.title,
+    publisher: manifest.publisher.keyId,
+    installedAt: new Date().toISOString(),
+    metaDir: metaDir.split('\\').join('/'),
+    bytes: pack.blobs.reduce((s, b) => s + b.size, 0),
+    resourceCount: manifest.resources.length,
+    blobs: pack.blobs.map((b) => ({ sha256: b.sha256, size: b.size, mime: b.mime })),
+  };
+  checkAbort(options.signal);
+  const before = await index.read();
+  await index.write([...before.packs.filter((p) => p.id !== manifest.id), record]);
+}
+
+/** Phase 6 (after the switch): free the old version's blobs nothing references any more; never fails the import. */
+async function freeOldVersion(current: InstalledPackRecord | null, pack: VerifiedPack, options: ImportPackOptions): Promise<number> {
+  if (!current) return 0;
+  const { store, index } = options;
+  let bytesFreed = 0;
+  try {
+    bytesFreed = (await store.deleteUnreferenced(current.blobs.map((b) => b.sha256), await index.referencedBlobs())).bytesFreed;
+    if (current.version !== pack.manifest.version) await fs.promises.rm(join(store.dataDir, current.metaDir), { recursive: true, force: true });
+  } catch {
+    // The new version is installed; leftovers are collected by the next full gc (store scrub).
+  }
+  return bytesFreed;
+}
+
+function importResult(
+  pack: VerifiedPack,
+  plan: ImportPlan,
+  r: { alreadyInstalled: boolean; previousVersion: number | null; bytesFreed: number; started: number },
+): ImportResult {
+  const copied = r.alreadyInstalled ? 0 : plan.missing.length;
+  return {
+    id: pack.manifest.id,
+    version: pack.manifest.version,
+    previousVersion: r.previousVersion,
+    alreadyInstalled: r.alreadyInstalled,
+    blobsCopied: copied,
+    blobsSkipped: pack.blobs.length - copied,
+    bytesCopied: r.alreadyInstalled ? 0 : plan.bytesTotal,
+    bytesSkipped: plan.bytesSkipped,
+    bytesFreed: r.bytesFreed,
+    seconds: (Date.now() - r.started) / 1000,
+  };
 }
 
 async function writeMeta(sfs: StoreFs, dir: string, pack: VerifiedPack): Promise<void> {
