@@ -31,31 +31,3 @@ export function renderProgressLine(p: ImportProgress, width = 100): string {
   const line = `[${bar}] ${pct}  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  ETA ${formatEta(p.etaSeconds)}  ${p.currentTitle ?? ''}`;
   return [...line].slice(0, width).join('');
 }
-
-/**
- * Progress rate/ETA from an exponentially smoothed byte rate (α per second), so one slow fsync
- * or a burst of tiny files does not make the ETA jump around.
- */
-export class EtaEstimator {
-  private lastAt: number | null = null;
-  private lastBytes = 0;
-  private rate: number | null = null;
-  private readonly startedAt: number;
-
-  constructor(private readonly now: () => number = () => Date.now()) {
-    this.startedAt = now();
-  }
-
-  update(bytesDone: number, bytesTotal: number): number | null {
-    const t = this.now();
-    if (this.lastAt !== null && t > this.lastAt) {
-      const inst = ((bytesDone - this.lastBytes) * 1000) / (t - this.lastAt);
-      const alpha = Math.min(1, (t - this.lastAt) / 3000);
-      this.rate = this.rate === null ? inst : this.rate + alpha * (inst - this.rate);
-    }
-    this.lastAt = t;
-    this.lastBytes = bytesDone;
-    if (t - this.startedAt < 1000 || !this.rate || this.rate <= 0) return null;
-    return Math.max(0, (bytesTotal - bytesDone) / this.rate);
-  }
-}

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { ImportProgress, ImportResult } from '../../common/bridge/methods/packs';
 import { TeachPointError } from '../../common/errors/errors';
-import { EtaEstimator } from '../device/progress-line';
 import type { ContentStore, PendingBlob } from '../store/content-store';
 import { diskFree, type DiskSpace } from '../store/disk-space';
 import { fsyncDir, writeFileAtomic, type StoreFs } from '../store/fs-seam';
 import type { InstalledPackRecord, PackIndex } from '../store/pack-index';
 import { inFileOrder, BoundedPool, type PlannedBlob } from './blob-plan';
+import { EtaEstimator } from './eta';
 import { importError } from './errors';
 import { openVerifiedPack, type TrustInput, type VerifiedPack } from './open-verified';
 
