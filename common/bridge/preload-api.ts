@@ -33,3 +33,51 @@ export const IPC_CHANNELS = {
 } as const;
 
 export const PRELOAD_GLOBAL = 'teachpoint';
+
+/**
+ * Names only — what the sandboxed preload may know about the contract. The preload must not import
+ * `./contract` (it would pull zod, the pack manifest schema and Ed25519 into every window: ~96 KB
+ * minified); `scripts/build-electron.mjs` fails the build if it does. `preload-api.test.ts` keeps
+ * these tuples equal to the keys of `bridgeMethods`/`bridgeEvents` (a type test and a run-time one):
+ * adding a method or event to the contract means adding its name here too.
+ */
+export const BRIDGE_METHOD_NAME_LIST = [
+  'app.info',
+  'app.setSafeMode',
+  'app.flushed',
+  'storage.usage',
+  'drives.list',
+  'drives.scan',
+  'packs.list',
+  'packs.import',
+  'packs.cancelImport',
+  'packs.remove',
+  'packs.export',
+  'lessons.manifest',
+  'materials.list',
+  'materials.add',
+  'materials.attach',
+  'materials.detach',
+  'materials.remove',
+] as const;
+
+export const BRIDGE_EVENT_NAME_LIST = [
+  'app.heartbeat',
+  'app.willQuit',
+  'drives.changed',
+  'drives.packsFound',
+  'packs.importProgress',
+  'packs.changed',
+  'materials.progress',
+  'materials.changed',
+] as const;
+
+export type BridgeMethodNameLite = (typeof BRIDGE_METHOD_NAME_LIST)[number];
+export type BridgeEventNameLite = (typeof BRIDGE_EVENT_NAME_LIST)[number];
+
+const EVENT_NAMES: ReadonlySet<string> = new Set(BRIDGE_EVENT_NAME_LIST);
+
+/** Same answer as contract.ts's isBridgeEventName, without the schemas. */
+export function isBridgeEventNameLite(name: unknown): name is BridgeEventNameLite {
+  return typeof name === 'string' && EVENT_NAMES.has(name);
+}

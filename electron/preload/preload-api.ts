@@ -1,7 +1,12 @@
-import { isBridgeEventName, type BridgeEventName } from '../../common/bridge/contract';
 import type { BridgeResult } from '../../common/bridge/dispatch';
 import { bridgeError } from '../../common/bridge/errors';
-import { IPC_CHANNELS, type PickFilesRequest, type TeachPointPreloadApi } from '../../common/bridge/preload-api';
+import {
+  IPC_CHANNELS,
+  isBridgeEventNameLite as isBridgeEventName,
+  type BridgeEventNameLite as BridgeEventName,
+  type PickFilesRequest,
+  type TeachPointPreloadApi,
+} from '../../common/bridge/preload-api';
 
 /** The part of ipcRenderer the preload uses — and nothing else of it ever reaches the page. */
 export interface IpcRendererLike {
