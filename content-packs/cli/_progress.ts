@@ -13,8 +13,9 @@ const PHASE: Record<BuildProgress['phase'], string> = {
   done: '完成 / done',
 };
 
-export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+/** Seconds → `mm:ss` or `h:mm:ss`; unknown (null, NaN, negative) → `--:--`. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -1,25 +1,6 @@
 import type { ImportProgress } from '../../common/bridge/methods/packs';
-
-/** "1.2 GB" style sizes (powers of 1024, labelled like Windows Explorer does). */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
-
-export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '--:--';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+import { formatEta } from '../cli/_progress';
+import { formatBytes } from '../cli/_shared';
 
 /** One terminal line: `[#####-----]  45%  1.2 GB / 2.6 GB  剩余 0:31  第3课 小蝌蚪找妈妈`. */
 export function renderProgressLine(p: ImportProgress, width = 100): string {

@@ -1,5 +1,5 @@
 import { has, openLibrary, type Command } from '../_shared';
-import { formatBytes } from '../../progress-line';
+import { formatBytes } from '../../../cli/_shared';
 
 const command: Command = {
   usage: 'teachpoint packs list [--data <dir>] [--json]',
