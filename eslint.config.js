@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Browser-side code: Chrome 108 floor (Electron 22). browserslist in package.json.
-    files: ['renderer/**/*.{ts,tsx}', 'sync/client/**/*.ts', 'common/**/*.ts', 'content-packs/format/**/*.ts'],
+    files: ['renderer/**/*.{ts,tsx}', 'sync/client/**/*.ts', 'sync/protocol/**/*.ts', 'sync/server/dashboard/**/*.{ts,tsx}', 'common/**/*.ts', 'content-packs/format/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.test.tsx'],
     plugins: { compat },
     languageOptions: { globals: { ...globals.browser } },
@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: { 'compat/compat': 'error' },
   },
   {
-    files: ['renderer/**/*.tsx'],
+    files: ['renderer/**/*.tsx', 'sync/server/dashboard/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
