@@ -21,7 +21,10 @@ describe('quit handshake', () => {
     installQuitHandshake(bridge, db);
     const now = new Date().toISOString();
     // Queued behind the database's first open when the shell asks to quit.
-    const write = writeWithOutbox(db, 'learners', { id: 'l-1', name: '小明', avatar: 'cat', createdAt: now, updatedAt: now });
+    const write = writeWithOutbox(db, 'learners', {
+      id: 'l-1', name: '小明', avatar: 'cat', classId: null, picturePassword: null, archived: false,
+      createdAt: now, updatedAt: now, updatedBy: 'device:test', origin: 'device', deleted: false,
+    });
     bridge.emit('app.willQuit', { deadlineMs: 3000 });
     bridge.emit('app.willQuit', { deadlineMs: 3000 });
     await write;

@@ -1,9 +1,16 @@
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table, type Transaction } from 'dexie';
+import { uuidv7 } from '../../../common/ids/uuidv7';
+import { AVATAR_KEYS, type AvatarKey } from '../../../common/records/records';
 import {
   DB_NAME,
+  DEVICE_ID_SETTING,
   priorityFor,
   SCHEMA_V2,
+  SCHEMA_V3,
+  type AssignmentRecord,
   type CatalogEntry,
+  type ClassRecord,
+  type LegacyLearner,
   type Learner,
   type OutboxRow,
   type ProgressEvent,
@@ -28,7 +35,9 @@ export interface TeachPointDBOptions {
  * the answer (Chrome's default "relaxed" can).
  */
 export class TeachPointDB extends Dexie {
+  classes!: Table<ClassRecord, string>;
   learners!: Table<Learner, string>;
+  assignments!: Table<AssignmentRecord, string>;
   events!: Table<ProgressEvent, string>;
   outbox!: Table<OutboxRow, string>;
   settings!: Table<Setting, string>;
@@ -54,6 +63,8 @@ export class TeachPointDB extends Dexie {
           });
       });
 
+    this.version(3).stores(SCHEMA_V3).upgrade(upgradeToV3);
+
     const onVersionChange = options.onVersionChange ?? (() => window.location.reload());
     this.on('versionchange', (event) => {
       this.close();
@@ -61,4 +72,49 @@ export class TeachPointDB extends Dexie {
       return false;
     });
   }
+}
+
+/**
+ * v2 → v3: every learner becomes a `LearnerRecord` (no class yet, written by this device, not
+ * archived, no picture password; an avatar outside the built-in set becomes the first picture);
+ * events get `classId: null` (their class at the time is unknown). Old learners already have outbox
+ * rows from when they were written, so none are added here. The device id is made here if missing.
+ */
+async function upgradeToV3(tx: Transaction): Promise<void> {
+  const settings = tx.table<Setting, string>('settings');
+  const stored = (await settings.get(DEVICE_ID_SETTING))?.value;
+  let by: string;
+  if (typeof stored === 'string') by = stored;
+  else {
+    by = `device:${uuidv7()}`;
+    await settings.put({ key: DEVICE_ID_SETTING, value: by });
+  }
+  await tx
+    .table<Record<string, unknown>, string>('learners')
+    .toCollection()
+    .modify((row) => {
+      if (row['origin'] !== undefined) return;
+      const legacy = row as unknown as LegacyLearner;
+      const name = String(legacy.name ?? '').trim().slice(0, 64) || '学生';
+      const avatar: AvatarKey = (AVATAR_KEYS as readonly string[]).includes(legacy.avatar) ? (legacy.avatar as AvatarKey) : AVATAR_KEYS[0];
+      const now = new Date().toISOString();
+      Object.assign(row, {
+        name,
+        avatar,
+        classId: null,
+        picturePassword: null,
+        archived: false,
+        deleted: false,
+        origin: 'device',
+        updatedBy: by,
+        createdAt: legacy.createdAt ?? now,
+        updatedAt: legacy.updatedAt ?? now,
+      } satisfies Partial<Learner>);
+    });
+  await tx
+    .table<Record<string, unknown>, string>('events')
+    .toCollection()
+    .modify((row) => {
+      if (row['classId'] === undefined) row['classId'] = null;
+    });
 }

@@ -7,37 +7,44 @@
  * `orderBy('id')` is creation order without a second index.
  */
 
-export interface Learner {
+import type {
+  AssignmentRecord,
+  ClassRecord,
+  LearnerRecord,
+  ProgressEvent as RecordsProgressEvent,
+  RecordTable,
+} from '../../../common/records/records';
+
+export type { AssignmentRecord, ClassRecord, LearnerRecord, RecordTable };
+
+/**
+ * A learner as schema v1/v2 stored it (no class, no sync fields). v3 reshapes every such row into a
+ * `LearnerRecord` (common/records/records.ts); kept for the migration and its test.
+ */
+export interface LegacyLearner {
   id: string;
-  /** Name the child picks on the shared PC (no password). */
   name: string;
-  /** Avatar key (a built-in picture), not an image blob. */
   avatar: string;
   createdAt: string;
   updatedAt: string;
 }
 
+/** The learner record of the current schema (v3): the shared shape that syncs. */
+export type Learner = LearnerRecord;
+
 /**
  * One append-only progress event (DESIGN §5.1): maps 1:1 to an xAPI statement with the same id.
- * Corrections are new events, never edits.
+ * Corrections are new events, never edits. The shared shape (common/records); `classId` is the
+ * learner's class when it happened (null: none, or an event from before schema v3).
  */
-export interface ProgressEvent {
-  id: string;
-  learnerId: string;
-  /** xAPI verb, e.g. 'answered', 'completed', 'mastered'. */
-  verb: string;
-  /** What it is about: exercise item id, lesson id … (xAPI object id). */
-  objectId: string;
-  packId: string | null;
-  createdAt: string;
-  result?: { success?: boolean; score?: number; response?: string; durationMs?: number };
-}
+export type ProgressEvent = RecordsProgressEvent;
 
 /** Sync priorities (DESIGN §5.6): P0 progress/acks, P1 records, P2 bulk. */
 export type OutboxPriority = 0 | 1 | 2;
 
-/** Tables whose writes go up to the cloud through the outbox. */
-export type SyncedTableName = 'events' | 'learners';
+/** Tables whose writes go up to the cloud through the outbox: the event log and the mutable records. */
+export type SyncedTableName = 'events' | RecordTable;
+export const SYNCED_TABLES: readonly SyncedTableName[] = ['events', 'classes', 'learners', 'assignments'];
 
 /** A pending upload. Written in the same transaction as the record it describes (DESIGN §5.2). */
 export interface OutboxRow {
@@ -112,7 +119,24 @@ export const SCHEMA_V2 = {
   outbox: 'id, table, [priority+id]',
 } as const;
 
-export const CURRENT_VERSION = 2;
+/**
+ * v3 — people (issue 7): classes, learners reshaped to `LearnerRecord` (class, sync fields, picture
+ * password, archive), assignments, and `classId` on events. Every mutable record table is written
+ * with its outbox row (P1); events stay P0. The upgrade reshapes v1/v2 learners and backfills
+ * `classId: null` on old events (db.ts).
+ */
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  classes: 'id',
+  learners: 'id, name, classId',
+  assignments: 'id, classId',
+  events: 'id, learnerId, objectId, [learnerId+objectId], classId',
+} as const;
+
+export const CURRENT_VERSION = 3;
+
+/** Settings key of this installation's device id (`updatedBy` of records written here). */
+export const DEVICE_ID_SETTING = 'deviceId';
 
 /** Priority of an outbox row by table: progress first. */
 export function priorityFor(table: SyncedTableName): OutboxPriority {

@@ -247,7 +247,10 @@ describe('lesson page and exercise runner', () => {
 
   it('records under the picked learner when there is one', async () => {
     const db = freshDb();
-    await db.learners.put({ id: 'learner-1', name: '小明', avatar: 'panda', createdAt: '2026-09-01T00:00:00Z', updatedAt: '2026-09-01T00:00:00Z' });
+    await db.learners.put({
+      id: 'learner-1', name: '小明', avatar: 'panda', classId: null, picturePassword: null, archived: false,
+      createdAt: '2026-09-01T00:00:00Z', updatedAt: '2026-09-01T00:00:00Z', updatedBy: 'device:test', origin: 'device', deleted: false,
+    });
     await db.settings.put({ key: CURRENT_LEARNER_SETTING, value: 'learner-1' });
     const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese });
     rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/c1', services: { db } });
