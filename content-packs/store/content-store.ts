@@ -9,6 +9,7 @@ import { fastStoreFs, fsyncDir, writeAll, type StoreFs } from './fs-seam';
 import { defaultCopyConcurrency } from './copy-workers';
 import { defaultDurability, syncFileSystem, type Durability } from './durability';
 import { hashFile } from '../node/hash-file';
+import { pidAlive } from './lock';
 
 /**
  * 512 KiB: the chunk is hashed and then written while it is still in the CPU's L2 cache. Measured
@@ -141,7 +142,7 @@ export class ContentStore {
     let removed = 0;
     for (const name of names) {
       const pid = Number(name.split('.')[1]);
-      if (isAlive(pid)) continue;
+      if (pidAlive(pid)) continue;
       await fs.promises.rm(join(this.tmpDir, name), { force: true, recursive: true });
       removed++;
     }
@@ -492,16 +493,6 @@ export class ContentStore {
 
 function checkSha(sha256: string): void {
   if (!SHA256_HEX.test(sha256)) throw storeError('store.hash-mismatch', { expected: sha256, reason: 'not a sha256' });
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function readdirSafe(dir: string): Promise<string[]> {

@@ -39,6 +39,7 @@ export async function acquireDataLock(dataDir: string): Promise<() => Promise<vo
 
 /** Whether a process with this id exists (EPERM: it exists but belongs to another user). */
 export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
