@@ -11,6 +11,10 @@
 //
 // Options: --data <dir> (default $TEACHPOINT_DATA or <repo>/.data), --port <n>, --no-browser,
 //          --no-samples. Ctrl-C stops everything.
+// The port is FIXED (default 47813, or --port, $TEACHPOINT_PORT, "port" in <data>/settings.json;
+// see electron/host/cli/port.ts): the page's origin is the identity of its IndexedDB records and
+// language choice, so a new port at each launch would make them vanish. serve.ts decides it; when
+// the port is taken it falls back to a free one and prints a bilingual warning.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,7 +26,7 @@ const opt = (name) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const dataDir = resolve(opt('--data') ?? process.env.TEACHPOINT_DATA ?? join(repoRoot, '.data'));
-const port = opt('--port') ?? '0';
+const port = opt('--port');
 const wantBrowser = !argv.includes('--no-browser');
 const wantSamples = !argv.includes('--no-samples');
 const say = (zh, en) => console.log(`${zh} / ${en}`);
@@ -74,7 +78,7 @@ if (electronBinary) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   // 3b. host over HTTP + Chromium (or just the URL)
-  const serveArgs = ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', dataDir, '--port', port];
+  const serveArgs = ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', dataDir, ...(port !== undefined ? ['--port', port] : [])];
   // Own process group (detached): Ctrl-C reaches it once, through forwardSignals, not twice.
   const host = spawn(process.execPath, serveArgs, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: hostEnv, detached: true });
   forwardSignals(host);

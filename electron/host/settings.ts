@@ -5,6 +5,11 @@ import * as path from 'path';
 export interface DeviceSettings {
   /** GPU acceleration off — for old PCs with broken graphics drivers. */
   safeMode: boolean;
+  /**
+   * Fixed port for the browser-mode host (`serve`): the page origin is the IndexedDB's identity, so
+   * it must not change between launches. Absent = the built-in default (electron/host/cli/port.ts).
+   */
+  port?: number;
 }
 
 const DEFAULTS: DeviceSettings = { safeMode: false };
@@ -22,7 +27,10 @@ export function parseSettings(text: string | null): DeviceSettings {
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object') {
-      return { ...DEFAULTS, safeMode: (parsed as { safeMode?: unknown }).safeMode === true };
+      const { safeMode, port } = parsed as { safeMode?: unknown; port?: unknown };
+      const settings: DeviceSettings = { ...DEFAULTS, safeMode: safeMode === true };
+      if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535) settings.port = port;
+      return settings;
     }
   } catch {
     // fall through to defaults

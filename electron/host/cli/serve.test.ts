@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,11 +12,11 @@ const root = mkdtempSync(join(tmpdir(), 'tp-serve-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('parseServeArgs', () => {
-  it('defaults: TEACHPOINT_DATA, port 0, loopback, dist/renderer, env drives and trust', () => {
+  it('defaults: TEACHPOINT_DATA, no port flag (chosen later, see port.ts), loopback, dist/renderer, env drives and trust', () => {
     const a = parseServeArgs([], { TEACHPOINT_DATA: '/d', TEACHPOINT_EXTRA_DRIVES: ['/x', '/y'].join(delimiter), TEACHPOINT_TRUST_ROOTS: '/r.pub' }, '/repo');
     expect(a).toEqual({
       data: resolve('/d'),
-      port: 0,
+      port: undefined,
       host: '127.0.0.1',
       staticDir: resolve('/repo/dist/renderer'),
       extraDrives: ['/x', '/y'],
@@ -45,11 +46,14 @@ describe('parseServeArgs', () => {
 });
 
 describe('serve process', () => {
-  it('prints TEACHPOINT_URL, answers the bridge, and exits 0 on SIGTERM', async () => {
+  it('listens on the port from settings.json, prints TEACHPOINT_URL, answers the bridge, and exits 0 on SIGTERM', async () => {
+    const fixedPort = await freePort();
+    mkdirSync(join(root, 'data'), { recursive: true });
+    writeFileSync(join(root, 'data', 'settings.json'), JSON.stringify({ safeMode: false, port: fixedPort }));
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', join(root, 'data'), '--static', join(root, 'none')], {
       cwd: resolve(__dirname, '..', '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TEACHPOINT_EXTRA_DRIVES: '', TEACHPOINT_SAMPLES_DIR: '', TEACHPOINT_TRUST_ROOTS: '' },
+      env: { ...process.env, TEACHPOINT_EXTRA_DRIVES: '', TEACHPOINT_SAMPLES_DIR: '', TEACHPOINT_TRUST_ROOTS: '', TEACHPOINT_PORT: '' },
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     let out = '';
@@ -63,6 +67,7 @@ describe('serve process', () => {
     });
     const { port, hostname, hash } = new URL(url);
     expect(hostname).toBe('127.0.0.1');
+    expect(Number(port)).toBe(fixedPort);
     const token = hash.replace('#token=', '');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const body = await new Promise<string>((res, rej) => {
@@ -82,3 +87,15 @@ describe('serve process', () => {
     expect(await exited).toBe(0);
   });
 });
+
+/** A port the kernel just handed out and we released (a tiny race with other processes; fine in tests). */
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}

@@ -1,7 +1,9 @@
 /**
  * `tsx electron/host/cli/serve.ts [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]… [--samples <dir>] [--trust <root.pub>]…`
  *
- * Runs the host and its HTTP transport without Electron (dev, kiosk browsers, e2e). Prints the app
+ * Runs the host and its HTTP transport without Electron (dev, kiosk browsers, e2e). The port is fixed
+ * (see ./port.ts: the origin must not change between launches or the browser's records are gone).
+ * Prints the app
  * URL as `TEACHPOINT_URL=http://127.0.0.1:<port>/#token=<token>` on stdout (scripts parse that line),
  * stops cleanly on SIGINT/SIGTERM (quit handshake with connected pages, then close).
  */
@@ -10,11 +12,14 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { defaultDataDir } from '../../../content-packs/device/data-dir';
 import { createHost, extraDrivesFromEnv, SAMPLES_DRIVE_LABEL, TRUST_ROOTS_ENV, type ExtraDrive } from '../host';
-import { startHttpTransport } from '../http/server';
+import { startHttpTransport, type HttpTransport } from '../http/server';
+import { readSettings } from '../settings';
+import { choosePort, DEFAULT_PORT, listenOnChosenPort, parsePort, type ListenOutcome, type PortChoice } from './port';
 
 export interface ServeArgs {
   data: string;
-  port: number;
+  /** From `--port`; undefined = $TEACHPOINT_PORT, settings.json "port" or the default (./port.ts). */
+  port: number | undefined;
   host: string;
   staticDir: string;
   extraDrives: Array<string | ExtraDrive>;
@@ -23,7 +28,8 @@ export interface ServeArgs {
 
 const USAGE = `Usage: serve [--data <dir>] [--port <n>] [--host <addr>] [--static <dir>] [--extra-drive <dir>]... [--samples <dir>] [--trust <root.pub>]...
   --data         device data directory (default: $TEACHPOINT_DATA or the platform app-data folder)
-  --port         port to listen on (default 0 = any free port)
+  --port         port to listen on (default: $TEACHPOINT_PORT, "port" in <data>/settings.json, or ${DEFAULT_PORT};
+                 keep it fixed: the browser keeps records per address. 0 = any free port, for tests)
   --host         interface to bind (default 127.0.0.1; anything else exposes the app to the network)
   --static       built renderer folder (default: dist/renderer)
   --extra-drive  folder to show as if it were a USB stick (repeatable; also $TEACHPOINT_EXTRA_DRIVES)
@@ -33,7 +39,7 @@ const USAGE = `Usage: serve [--data <dir>] [--port <n>] [--host <addr>] [--stati
 export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): ServeArgs {
   const args: ServeArgs = {
     data: defaultDataDir(env),
-    port: 0,
+    port: undefined,
     host: '127.0.0.1',
     staticDir: path.join(repoRoot, 'dist', 'renderer'),
     extraDrives: extraDrivesFromEnv(env),
@@ -51,10 +57,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv, repoRoot:
         args.data = takeValue();
         break;
       case '--port': {
-        const v = takeValue();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got ${v}`);
-        args.port = n;
+        args.port = parsePort(takeValue(), '--port');
         break;
       }
       case '--host':
@@ -101,6 +104,13 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
+  let choice: PortChoice;
+  try {
+    choice = choosePort(args.port, process.env, (await readSettings(args.data)).port);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
   const version = readVersion(repoRoot);
   const host = await createHost({
     dataDir: args.data,
@@ -109,15 +119,29 @@ async function main(): Promise<void> {
     extraDrives: args.extraDrives,
     trustedRootFiles: args.trustedRootFiles,
   });
-  const transport = await startHttpTransport({
-    handlers: host.handlers,
-    events: host.events,
-    media: host.media,
-    materials: host.materials,
-    staticDir: args.staticDir,
-    host: args.host,
-    port: args.port,
-  });
+  let listening: ListenOutcome<HttpTransport>;
+  try {
+    listening = await listenOnChosenPort(
+      choice,
+      (port) =>
+        startHttpTransport({
+          handlers: host.handlers,
+          events: host.events,
+          media: host.media,
+          materials: host.materials,
+          staticDir: args.staticDir,
+          host: args.host,
+          port,
+        }),
+      (t) => t.port,
+    );
+  } catch (err) {
+    console.error((err as Error).message);
+    await host.dispose();
+    process.exit(3);
+  }
+  const transport = listening.server;
+  if (listening.warning) console.error(listening.warning);
   if (args.host !== '127.0.0.1' && args.host !== 'localhost') {
     console.error(`警告：服务绑定在 ${args.host}，同一网络中的其他电脑也能访问（仍需令牌）。 / Warning: bound to ${args.host}; other computers on the network can reach it (the token is still required).`);
   }
