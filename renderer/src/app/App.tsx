@@ -5,6 +5,7 @@ import { Link, Route, Routes } from 'react-router-dom';
 import { LessonPage } from '../features/lessons/LessonPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { MaterialsPage } from '../features/materials/MaterialsPage';
+import { SearchPage } from '../features/search/SearchPage';
 import { StudentPage } from '../features/student/StudentPage';
 import { TeacherPage } from '../features/teacher/TeacherPage';
 import { ErrorMessage } from './ErrorMessage';
@@ -32,6 +33,7 @@ export function AppRoutes() {
         <Route path="teacher" element={<TeacherPage />} />
         <Route path="student" element={<StudentPage />} />
         <Route path="materials" element={<MaterialsPage />} />
+        <Route path="search" element={<SearchPage />} />
         <Route path="lesson/:packId/:lessonId" element={<LessonPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { AboutPanel } from '../features/about/AboutPanel';
+import { SearchBox } from '../features/search/SearchBox';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -38,6 +39,7 @@ export function Frame() {
             {t('nav.materials')}
           </NavLink>
         </nav>
+        <SearchBox />
         <LanguageSwitch />
       </header>
       <SyncStatus />

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type { Material } from '../../../../common/bridge/methods/materials';
 import type { PackContent } from '../../../../common/bridge/methods/lessons';
 import { TeachPointError } from '../../../../common/errors/errors';
@@ -51,7 +51,10 @@ export function LessonPage() {
       .map((m) => ({ key: `m:${m.id}`, kind: 'material' as const, material: m }));
     return [...own, ...attached];
   }, [content, found, materials.data, packId, lessonId]);
-  const [selected, setSelected] = useState<string | null>(null);
+  // `?resource=<id>` (a search hit) opens that resource first
+  const [searchParams] = useSearchParams();
+  const wantedResource = searchParams.get('resource');
+  const [selected, setSelected] = useState<string | null>(wantedResource ? `r:${wantedResource}` : null);
   const current = items.find((i) => i.key === selected) ?? items[0] ?? null;
 
   if (error) {
