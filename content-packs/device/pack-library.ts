@@ -3,6 +3,7 @@ import type { FoundPack } from '../../common/bridge/methods/drives';
 import type { MediaResolver } from '../../common/media/media';
 import { ContentStore, type ScrubReport } from '../store/content-store';
 import { fastStoreFs, type StoreFs } from '../store/fs-seam';
+import { destinationError } from '../store/errors';
 import { acquireDataLock } from '../store/lock';
 import { PackIndex, type InstalledPackRecord } from '../store/pack-index';
 import { StoreMediaResolver } from '../store/media-resolver';
@@ -43,7 +44,7 @@ type Listener<T> = (value: T) => void;
 /**
  * The device's pack library — the one API behind both the bridge (`packs.*`, `drives.scan`) and
  * the `teachpoint` CLI: content store + installed-packs index + import/update/remove/export.
- * Mutations are serialised in-process and locked across processes (`<data>/lock`).
+ * Mutations are serialised in-process and locked across processes (`<data>/locks/`, store/lock.ts).
  */
 export class PackLibrary {
   readonly dataDir: string;
@@ -178,9 +179,13 @@ export class PackLibrary {
    */
   async scrub(): Promise<ScrubReport & { orphansRemoved: number; orphanBytesFreed: number }> {
     return this.exclusive(async () => {
-      const report = await this.store.scrub();
-      const gc = await this.store.gc(await this.index.referencedBlobs());
-      return { ...report, orphansRemoved: gc.removed, orphanBytesFreed: gc.bytesFreed };
+      try {
+        const report = await this.store.scrub();
+        const gc = await this.store.gc(await this.index.referencedBlobs());
+        return { ...report, orphansRemoved: gc.removed, orphanBytesFreed: gc.bytesFreed };
+      } catch (err) {
+        throw destinationError(err); // a full disk (quarantine/ cannot be made) → store.disk-full
+      }
     });
   }
 
@@ -191,7 +196,7 @@ export class PackLibrary {
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       await this.store.init();
-      const release = await acquireDataLock(this.dataDir);
+      const release = await acquireDataLock(this.dataDir, this.fs);
       try {
         await this.store.cleanStaleTemps();
         return await fn();

@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackLibrary } from '../device/pack-library';
 import { nodeStoreFs, type StoreFs } from '../store/fs-seam';
 import { PackIndex } from '../store/pack-index';
+import { lockFiles } from '../store/lock';
+import { TeachPointError } from '../../common/errors/errors';
 import { enrolTestRoot, snapshotDir, writeTestPack, type TestPack } from './test-helpers';
 
 const ROOT = resolve(__dirname, '../..');
@@ -236,5 +238,96 @@ describe('the disk fills up', () => {
     expect(snapshotDir(data)['packs.json']).toBe(before['packs.json']);
     expect(await assertConsistent(data)).toBe(1);
     expect(await lib.store.listTemps()).toEqual([]);
+  });
+});
+
+describe('a completely full disk (0 bytes free)', () => {
+  const enospc = (op: string) => Object.assign(new Error(`ENOSPC: no space left on device, ${op}`), { code: 'ENOSPC' });
+  /**
+   * No free block: every byte written fails with ENOSPC until files are deleted, and a deletion
+   * makes exactly its size available again (empty files and renames still work, as on ext4/NTFS).
+   */
+  function fullDisk(): StoreFs {
+    let credit = 0;
+    const take = (n: number, op: string) => {
+      if (n > credit) throw enospc(op);
+      credit -= n;
+    };
+    return {
+      ...nodeStoreFs,
+      write: async (fd, buf, off, len, pos) => {
+        take(len, 'write');
+        return nodeStoreFs.write(fd, buf, off, len, pos);
+      },
+      writeFile: async (path, data) => {
+        take(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength, 'write');
+        return nodeStoreFs.writeFile(path, data);
+      },
+      unlink: async (path) => {
+        const st = await fs.promises.stat(path).catch(() => null);
+        await nodeStoreFs.unlink(path);
+        if (st?.isFile()) credit += st.size;
+      },
+    };
+  }
+  const zeroFree = { diskFree: async () => ({ totalBytes: 1e9, freeBytes: 0 }) };
+
+  it('packs remove works and frees the space; store scrub works; import then gives import.disk-full, not a raw ENOSPC', async () => {
+    const data = freshData('zero-free');
+    const lib = new PackLibrary({ dataDir: data, ...zeroFree, fs: fullDisk() });
+
+    const scrub = await lib.scrub();
+    expect(scrub).toMatchObject({ checked: v1.blobs.length, bad: [] });
+    expect(await lockFiles(data)).toEqual([]);
+
+    const before = snapshotDir(data);
+    const imp = await lib.import(v2.path, { reserveBytes: 0 }).catch((e: unknown) => e);
+    expect(imp).toMatchObject({ code: 'import.disk-full' });
+    expect((imp as TeachPointError).localized.zh).toContain('空间不足');
+    expect((imp as TeachPointError).localized.en).toContain('disk space');
+    expect(snapshotDir(data)).toEqual(before);
+    expect(await lockFiles(data)).toEqual([]);
+
+    const removed = await lib.remove(v1.id);
+    expect(removed).toMatchObject({ id: v1.id, version: 1 });
+    expect(removed.bytesFreed).toBe(v1.blobs.reduce((s, b) => s + b.size, 0));
+    expect(await lib.list()).toEqual([]);
+    for (const b of v1.blobs) expect(await lib.store.has(b.sha256)).toBe(false);
+    expect(fs.existsSync(join(data, 'packs', v1.id, '1'))).toBe(false);
+    expect(await lockFiles(data)).toEqual([]);
+  });
+
+  it('writes failing even when unknown free space passes the check → import.disk-full, library unchanged', async () => {
+    const data = freshData('zero-free-unknown');
+    const before = snapshotDir(data);
+    const lib = new PackLibrary({ dataDir: data, ...noDisk, fs: fullDisk() });
+    const err = await lib.import(v2.path, { reserveBytes: 0 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'import.disk-full' });
+    expect(snapshotDir(data)).toEqual(before);
+    expect(await assertConsistent(data)).toBe(1);
+    expect(await lockFiles(data)).toEqual([]);
+  });
+
+  it('not even an empty file fits (no free inode): scrub, remove and import give bilingual *.disk-full, no lock left', async () => {
+    const data = freshData('no-inode');
+    const noInode: StoreFs = {
+      ...fullDisk(),
+      open: async (path, flags, mode) => {
+        if (flags.includes('w')) throw enospc('open');
+        return nodeStoreFs.open(path, flags, mode);
+      },
+      mkdir: async (path) => {
+        if (!fs.existsSync(path)) throw enospc('mkdir');
+      },
+    };
+    const lib = new PackLibrary({ dataDir: data, ...zeroFree, fs: noInode });
+    for (const run of [() => lib.scrub(), () => lib.remove(v1.id), () => lib.import(v2.path, { reserveBytes: 0 })]) {
+      const err = await run().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TeachPointError);
+      expect((err as TeachPointError).code).toMatch(/^(store|import)\.disk-full$/);
+      expect((err as TeachPointError).localized.zh).toMatch(/空间/);
+      expect(await lockFiles(data)).toEqual([]);
+    }
+    expect(await assertConsistent(data)).toBe(1);
   });
 });

@@ -122,15 +122,16 @@ export async function enrolTestRoot(dataDir: string, trust?: TestTrust): Promise
   return p;
 }
 
-/** Every file under `dir` → sha256 of its content (lock file excluded: it only exists while a writer runs). */
+/** Every file under `dir` → sha256 of its content (lock files in locks/ excluded: they only exist while a writer runs). */
 export function snapshotDir(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string): void => {
     if (!fs.existsSync(d)) return;
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name !== 'lock') out[relative(dir, p).split('\\').join('/')] = createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+      if (e.isDirectory()) {
+        if (!(d === dir && e.name === 'locks')) walk(p);
+      } else out[relative(dir, p).split('\\').join('/')] = createHash('sha256').update(fs.readFileSync(p)).digest('hex');
     }
   };
   walk(dir);

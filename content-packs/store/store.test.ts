@@ -9,7 +9,6 @@ import { ContentStore, COPY_CHUNK_BYTES } from './content-store';
 import { nodeStoreFs, type StoreFs } from './fs-seam';
 import { PackIndex, type InstalledPackRecord } from './pack-index';
 import { StoreMediaResolver } from './media-resolver';
-import { acquireDataLock } from './lock';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 let dir: string;
@@ -193,17 +192,5 @@ describe('PackIndex and media resolver', () => {
     await expect(failing.write([record('p2', 1, [])])).rejects.toThrow();
     expect((await new PackIndex(dir).read()).packs.map((p) => p.id)).toEqual(['p1']);
     expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-  });
-});
-
-describe('data-dir lock', () => {
-  it('excludes a second holder and takes over a dead owner’s lock', async () => {
-    const release = await acquireDataLock(dir);
-    await expect(acquireDataLock(dir)).rejects.toMatchObject({ code: 'store.locked' });
-    await release();
-    writeFileSync(join(dir, 'lock'), '999999999');
-    const r2 = await acquireDataLock(dir);
-    expect(fs.readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
-    await r2();
   });
 });
