@@ -26,7 +26,7 @@ export default defineConfig({
         // Pre-bundle up front: on a fresh checkout Vite otherwise discovers these mid-run and
         // reloads the page under the first test file.
         optimizeDeps: {
-          include: ['react', 'react/jsx-dev-runtime', 'react-dom/client', 'react-router-dom', 'react-i18next', 'i18next', 'dexie', 'zod'],
+          include: ['react', 'react/jsx-dev-runtime', 'react-dom/client', 'react-router-dom', 'react-i18next', 'i18next', 'dexie', 'zod', 'pinyin-pro'],
         },
         test: {
           name: 'browser',
