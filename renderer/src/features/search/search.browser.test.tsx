@@ -55,7 +55,17 @@ function manifest(id: string, subject: string, grade: string, lessons: Array<{ i
       { id: 'v1', kind: 'video', title: { 'zh-CN': '课文朗读' }, blob: { sha256: SHA('a'), size: 1000, mime: 'video/mp4' } },
       { id: 'ex', kind: 'exercise-set', title: { 'zh-CN': '课堂练习' }, exerciseSetId: 'set1' },
     ],
-    exercises: [{ id: 'set1', title: { 'zh-CN': '课堂练习' }, items: [{ id: 'q1', type: 'true-false', prompt: '1 + 1 = 2', correct: true }] }],
+    exercises: [
+      {
+        id: 'set1',
+        title: { 'zh-CN': '课堂练习' },
+        mastery: { type: 'm-of-n', m: 2, n: 2 },
+        items: [
+          { id: 'q1', type: 'single-choice', prompt: '1 + 1 = ?', choices: [{ id: 'A', text: '2' }, { id: 'B', text: '3' }], correct: 'A', hints: [] },
+          { id: 'q2', type: 'text-entry', prompt: '3 + 4 = ?（写数字）', accepted: ['7'], hints: [] },
+        ],
+      },
+    ],
   };
 }
 
@@ -94,18 +104,20 @@ describe('search (real Chromium)', () => {
     const bridge = bridgeWith([pack('cn.search.math'), pack('cn.search.chinese')]);
     rendered = await renderApp(bridge);
     const box = page.getByRole('searchbox', { name: '搜索课程和资源' });
-    await userEvent.fill(box, 'sxjiaf');
+    await userEvent.fill(box, 'sxjf');
     await userEvent.keyboard('{Enter}');
     await expect.element(page.getByRole('heading', { level: 1, name: '搜索结果' })).toBeVisible();
+    const results = page.getByRole('region', { name: '搜索结果' });
     const group = page.getByRole('region', { name: '小学 · 数学 · 一年级' });
-    await expect.element(group).toBeVisible();
+    // sxjf = 数学 + jf: 加法 (jiafa) and 减法 (jianfa), each with its two resources; 语文 has none
     await expect.element(group.getByRole('link', { name: '加法' })).toHaveAttribute('href', '/lesson/cn.search.math/l1');
-    await expect.element(page.getByRole('status')).toHaveTextContent('“sxjiaf”：找到 1 节课，共 2 个资源');
-
-    // Typing on the results page updates them: jf = 加法 and 减法 (jianfa); 语文 has none.
-    await userEvent.fill(box, 'jf');
-    await expect.element(page.getByRole('status')).toHaveTextContent('找到 2 节课，共 4 个资源');
+    await expect.element(group.getByRole('link', { name: '减法' })).toBeVisible();
+    await expect.element(results.getByRole('status')).toHaveTextContent('“sxjf”：找到 2 节课，共 4 个资源');
     expect(page.getByRole('region', { name: /语文/ }).elements()).toHaveLength(0);
+
+    // Typing on the results page updates them as you type
+    await userEvent.fill(box, 'sxjiaf');
+    await expect.element(results.getByRole('status')).toHaveTextContent('“sxjiaf”：找到 1 节课，共 2 个资源');
 
     // a resource hit opens the lesson on that resource
     await userEvent.fill(box, 'hdxx lianxi');
