@@ -1,10 +1,19 @@
 import { createReadStream } from 'fs';
-import type { Readable } from 'stream';
+import { Readable } from 'stream';
 import { planRangeResponse } from '../../common/http/range';
 import type { MediaResolver } from '../../common/media/media';
 import { readEntryStream } from '../../content-packs/node/entry-stream';
 import { createCoursewareArchives } from './courseware-archives';
 import { contentTypeFor } from '../../common/http/content-types';
+import { COURSEWARE_GUARD_TAG_BYTES, createGuardInjector, isCoursewareHtml } from './courseware-guard';
+
+/** The entry's bytes through the guard injector; a source error ends the injected stream with the same error. */
+function withGuard(source: Readable): Readable {
+  const injector = createGuardInjector();
+  source.on('error', (err) => injector.destroy(err));
+  injector.on('close', () => source.destroy());
+  return source.pipe(injector);
+}
 
 export interface CoursewareRequest {
   method: string;
@@ -59,9 +68,12 @@ export function createCoursewareReader(resolver: MediaResolver | null, log: (msg
       const found = archives ? await archives.lookup(req.sha256, entryName) : null;
       if (!found) return notFound;
       const { blob, entry } = found;
+      const contentType = contentTypeFor(entryName);
+      // HTML documents get the WebRTC guard as their first script (courseware-guard.ts): sent whole, not cached.
+      const html = isCoursewareHtml(contentType);
       const plan = planRangeResponse({
         method,
-        rangeHeader: entry.method === 0 ? req.range : undefined,
+        rangeHeader: entry.method === 0 && !html ? req.range : undefined,
         ifRangeHeader: req.ifRange,
         size: entry.uncompressedSize,
         // Unique per URL is all an ETag needs; entry names may be non-ASCII, so use the entry's CRC.
@@ -70,10 +82,21 @@ export function createCoursewareReader(resolver: MediaResolver | null, log: (msg
       if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers: plan.headers, body: null };
       const headers: Record<string, string> = {
         ...plan.headers,
-        'Content-Type': contentTypeFor(entryName),
+        'Content-Type': contentType,
         'Cache-Control': 'private, max-age=31536000, immutable',
       };
       if (entry.method !== 0) headers['Accept-Ranges'] = 'none';
+      if (html) {
+        Object.assign(headers, { 'Accept-Ranges': 'none', 'Cache-Control': 'no-store', 'Content-Length': String(entry.uncompressedSize + COURSEWARE_GUARD_TAG_BYTES) });
+        delete headers.ETag;
+        if (!plan.body) return { status: plan.status, headers, body: null };
+        const whole: CoursewareBody =
+          entry.method === 0
+            ? { kind: 'file', path: blob.path, start: entry.dataOffset, end: entry.dataOffset + entry.uncompressedSize - 1 }
+            : { kind: 'stream', open: () => readEntryStream(blob.path, entry, { highWaterMark: 256 * 1024 }) };
+        const source = () => (entry.uncompressedSize === 0 ? Readable.from([]) : openCoursewareBody(whole));
+        return { status: plan.status, headers, body: { kind: 'stream', open: () => withGuard(source()) } };
+      }
       if (!plan.body || plan.length === 0) return { status: plan.status, headers, body: null };
       const body: CoursewareBody =
         entry.method === 0

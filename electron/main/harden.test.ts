@@ -7,6 +7,7 @@ function fakeContents() {
   const emitter = new EventEmitter();
   let openHandler: ((details: { url: string }) => { action: string }) | null = null;
   const contents = Object.assign(emitter, {
+    setWebRTCIPHandlingPolicy: vi.fn(),
     setWindowOpenHandler: (h: typeof openHandler) => void (openHandler = h),
     getURL: () => 'app://teachpoint/',
   });
@@ -15,7 +16,7 @@ function fakeContents() {
     emitter.emit(name, event, ...args);
     return event.preventDefault.mock.calls.length > 0;
   };
-  return { contents: contents as unknown as WebContents, fire, open: (url: string) => openHandler?.({ url }) };
+  return { contents: contents as unknown as WebContents, fire, open: (url: string) => openHandler?.({ url }), webrtc: contents.setWebRTCIPHandlingPolicy };
 }
 
 describe('hardenWebContents', () => {
@@ -37,6 +38,12 @@ describe('hardenWebContents', () => {
     }
   });
 
+  it('gives WebRTC no transport (no UDP/STUN off the device, courseware included)', () => {
+    const c = fakeContents();
+    hardenWebContents(c.contents);
+    expect(c.webrtc).toHaveBeenCalledWith('disable_non_proxied_udp');
+  });
+
   it('never attaches a <webview>', () => {
     const c = fakeContents();
     hardenWebContents(c.contents);
@@ -46,10 +53,13 @@ describe('hardenWebContents', () => {
 
 describe('hardenApp', () => {
   it('hardens every WebContents created later', () => {
-    const app = new EventEmitter();
+    const appendSwitch = vi.fn();
+    const app = Object.assign(new EventEmitter(), { commandLine: { appendSwitch } });
     hardenApp(app as unknown as App);
+    expect(appendSwitch).toHaveBeenCalledWith('webrtc-ip-handling-policy', 'disable_non_proxied_udp');
     const c = fakeContents();
     app.emit('web-contents-created', {}, c.contents);
+    expect(c.webrtc).toHaveBeenCalledWith('disable_non_proxied_udp');
     expect(c.open('https://evil.example/')).toEqual({ action: 'deny' });
     expect(c.fire('will-navigate', 'https://evil.example/')).toBe(true);
   });

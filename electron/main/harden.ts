@@ -1,5 +1,5 @@
 import type { App, Session, WebContents } from 'electron';
-import { isAllowedAppUrl, isPermissionAllowed } from './security';
+import { isAllowedAppUrl, isPermissionAllowed, WEBRTC_IP_HANDLING_POLICY } from './security';
 
 /**
  * Applies security.ts's policy to Electron objects. Every WebContents — the app window and any
@@ -7,6 +7,8 @@ import { isAllowedAppUrl, isPermissionAllowed } from './security';
  * through `web-contents-created`.
  */
 export function hardenWebContents(contents: WebContents, log: (message: string) => void = () => {}): void {
+  // No WebRTC transport (courseware could otherwise send STUN/UDP off the device); see security.ts.
+  contents.setWebRTCIPHandlingPolicy(WEBRTC_IP_HANDLING_POLICY);
   // No new windows, ever; and never shell.openExternal for a URL the page chose.
   contents.setWindowOpenHandler(({ url }) => {
     log(`[security] blocked window.open ${url}`);
@@ -30,7 +32,9 @@ export function hardenWebContents(contents: WebContents, log: (message: string) 
   });
 }
 
-export function hardenApp(app: Pick<App, 'on'>, log?: (message: string) => void): void {
+export function hardenApp(app: Pick<App, 'on' | 'commandLine'>, log?: (message: string) => void): void {
+  // The same WebRTC policy process-wide, before any renderer exists (the per-WebContents call repeats it).
+  app.commandLine.appendSwitch('webrtc-ip-handling-policy', WEBRTC_IP_HANDLING_POLICY);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
 }
 

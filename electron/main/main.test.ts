@@ -32,6 +32,7 @@ vi.mock('electron', async () => {
     requestSingleInstanceLock: vi.fn(() => (fx.order.push('requestSingleInstanceLock'), true)),
     disableHardwareAcceleration: note('disableHardwareAcceleration'),
     enableSandbox: note('enableSandbox'),
+    commandLine: { appendSwitch: vi.fn((name: string, value?: string) => void fx.order.push(`appendSwitch:${name}=${value}`)) },
     whenReady: vi.fn(async () => void fx.order.push('whenReady')),
     getVersion: () => '0.1.0',
     getAppPath: () => fx.root,
@@ -59,6 +60,7 @@ vi.mock('electron', async () => {
         isCrashed: () => false,
         send: vi.fn(),
         setWindowOpenHandler: vi.fn(),
+        setWebRTCIPHandlingPolicy: vi.fn(),
         getURL: () => 'app://teachpoint/',
       });
       app.emit('web-contents-created', {}, this.webContents);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COURSEWARE_GUARD_SCRIPT } from '../host/courseware-guard';
 import type { MediaBlob, MediaResolver } from '../../common/media/media';
 import { makeZip } from '../../tests/e2e/zip-fixture';
 import { mediaReply, parseMediaUrl } from './media-reply';
@@ -163,7 +164,8 @@ describe('courseware entries (tp-media://teachpoint/courseware/<sha256>/<entry>)
       expect(reply.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts;.*connect-src 'none'.*frame-ancestors app:\/\/teachpoint/);
       expect(reply.headers['Access-Control-Allow-Origin']).toBe('*');
       expect(reply.headers['Accept-Ranges']).toBe('none');
-      expect((await readStream(toStreamResponse(reply).data)).toString('utf8')).toBe(html);
+      // The WebRTC guard (electron/host/courseware-guard.ts) is the document's first script.
+      expect((await readStream(toStreamResponse(reply).data)).toString('utf8')).toBe(html.replace(/^<!doctype html>/i, (d) => `${d}<script>${COURSEWARE_GUARD_SCRIPT}</script>`));
     }
   });
 

@@ -48,8 +48,19 @@ export function buildAppCsp(options: AppCspOptions = {}): string {
  */
 export function buildCoursewareCsp(): string {
   const self = `${MEDIA_SCHEME}://${APP_HOST}`;
-  return ['sandbox allow-scripts', `default-src ${self} 'unsafe-inline' data: blob:`, "connect-src 'none'", "object-src 'none'", `frame-ancestors ${APP_ORIGIN}`].join('; ');
+  // frame-src: courseware may frame its own pages (which get the WebRTC guard) but no data:/blob:
+  // documents, whose scripts would run in a fresh realm the guard never sees (courseware-guard.ts).
+  return ['sandbox allow-scripts', `default-src ${self} 'unsafe-inline' data: blob:`, "connect-src 'none'", `frame-src ${self}`, "object-src 'none'", `frame-ancestors ${APP_ORIGIN}`].join('; ');
 }
+
+/**
+ * WebRTC IP handling for every WebContents and, as a switch, for the whole process. Nothing in the app
+ * uses WebRTC; with this policy and no proxy configured Chromium gathers no UDP (STUN) and no TCP
+ * (TURN) candidates at all, so courseware cannot send a packet off the device through an
+ * RTCPeerConnection — from any frame or realm (checked in real Chromium by
+ * electron/host/courseware-webrtc.test.ts, which passes the same value as `--webrtc-ip-handling-policy`).
+ */
+export const WEBRTC_IP_HANDLING_POLICY = 'disable_non_proxied_udp' as const;
 
 /**
  * Parses without throwing; null for anything that is not an absolute URL. (Node's URL gives custom

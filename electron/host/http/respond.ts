@@ -6,9 +6,12 @@ import { bridgeError, type BridgeErrorCode } from '../../../common/bridge/errors
 export const APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/** CSP of courseware (HTML5 zip entries): an opaque sandboxed origin that cannot phone out. */
+/**
+ * CSP of courseware (HTML5 zip entries): an opaque sandboxed origin that cannot phone out. `frame-src 'self'`:
+ * no data:/blob: documents, whose scripts would escape the WebRTC guard (../courseware-guard.ts).
+ */
 export const COURSEWARE_CSP =
-  "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; connect-src 'none'; object-src 'none'; frame-ancestors 'self'";
+  "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; connect-src 'none'; frame-src 'self'; object-src 'none'; frame-ancestors 'self'";
 
 /** Headers every response carries. */
 export function baseHeaders(res: ServerResponse, csp: string = APP_CSP): void {

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { COURSEWARE_GUARD_SCRIPT } from '../courseware-guard';
 import type { BridgeHandlers } from '../../../common/bridge/contract';
 import { TeachPointError } from '../../../common/errors/errors';
 import { makeZip } from '../../../tests/e2e/zip-fixture';
@@ -428,7 +429,10 @@ describe('GET /courseware/<sha256>/<entry>', () => {
     for (const path of [`/courseware/${courseSha}/index.html`, `/courseware/${courseSha}/`, `/courseware/${courseSha}`]) {
       const r = await request(path);
       expect(r.status, path).toBe(200);
-      expect(r.text).toBe(COURSE_HTML);
+      // The WebRTC guard (courseware-guard.ts) is the document's first script; the rest is the entry, byte for byte.
+      expect(r.text).toBe(COURSE_HTML.replace(/^<!doctype html>/i, (d) => `${d}<script>${COURSEWARE_GUARD_SCRIPT}</script>`));
+      expect(r.text).not.toBe(COURSE_HTML);
+      expect(r.headers['content-length']).toBe(String(Buffer.byteLength(r.text)));
       expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(r.headers['content-security-policy']).toBe(COURSEWARE_CSP);
       expect(r.headers['content-security-policy']).toContain('sandbox allow-scripts');

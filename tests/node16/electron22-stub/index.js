@@ -14,6 +14,7 @@ const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: () => (calls.push(['app.requestSingleInstanceLock']), true),
   disableHardwareAcceleration: note('app.disableHardwareAcceleration'),
   enableSandbox: note('app.enableSandbox'),
+  commandLine: { appendSwitch: note('app.commandLine.appendSwitch') },
   whenReady: async () => void calls.push(['app.whenReady']),
   getVersion: () => '0.1.0',
   getAppPath: () => process.env.STUB_APP_PATH,
@@ -34,6 +35,7 @@ class BrowserWindow extends EventEmitter {
       isCrashed: () => false,
       send: note('webContents.send'),
       setWindowOpenHandler: note('webContents.setWindowOpenHandler'),
+      setWebRTCIPHandlingPolicy: note('webContents.setWebRTCIPHandlingPolicy'),
       getURL: () => 'app://teachpoint/',
     });
     app.emit('web-contents-created', {}, this.webContents);
