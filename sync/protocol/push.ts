@@ -31,6 +31,8 @@ export const PushRequestSchema = z.object({
     })
     .default({}),
   status: DeviceStatusSchema.optional(),
+  /** The client's saved pull cursor: lets the server say in the ack that a pull would find nothing. */
+  cursor: CursorSchema.nullable().optional(),
 });
 
 /** What a client builds (typed items). */
@@ -40,6 +42,7 @@ export interface PushRequest {
   events: ProgressEvent[];
   records: { classes?: ClassRecord[]; learners?: LearnerRecord[]; assignments?: AssignmentRecord[] };
   status?: z.input<typeof DeviceStatusSchema>;
+  cursor?: string | null;
 }
 
 export const PushItemKindSchema = z.enum(['events', ...RECORD_TABLES]);
@@ -62,7 +65,10 @@ export const PushAckSchema = z.object({
   /** Items the server already had, or older than the server's copy. Also acknowledged. */
   duplicates: z.number().int().min(0),
   rejected: z.array(PushRejectionSchema),
-  /** The school's newest change cursor: a client whose saved cursor equals it can skip its pull. */
+  /**
+   * Non-null only when the request carried `cursor` and a pull would find nothing for this device
+   * after it: the client saves this cursor and skips its pull (an idle sync with events = 1 round trip).
+   */
   cursor: CursorSchema.nullable(),
   serverTime: IsoTime,
 });
