@@ -7,10 +7,10 @@ import { TeachPointError } from '../../../../common/errors/errors';
 import { findLessonPath, type Resource } from './lesson-tree';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
-import { useBridgeQuery, useServices } from '../../app/services';
+import { useBridgeEvent, useBridgeQuery, useServices } from '../../app/services';
 import { durationKey, durationParts } from '../../format/format';
 import { ExerciseRunner } from '../exercises/ExerciseRunner';
-import { loadPackContent } from './catalog';
+import { forgetChangedPacks, loadPackContent } from './catalog';
 import { MediaView, type PlayableMedia } from './media-views';
 
 type Item = { key: string; kind: 'resource'; resource: Resource } | { key: string; kind: 'material'; material: Material };
@@ -37,6 +37,12 @@ export function LessonPage() {
       live = false;
     };
   }, [bridge, packId, attempt]);
+  // An update or removal of this pack while the lesson is open: reload (the old version's blobs are gone).
+  useBridgeEvent('packs.changed', ({ packs }) => {
+    forgetChangedPacks(packs);
+    const installed = packs.find((p) => p.id === packId);
+    if (!installed || installed.version !== content?.version) setAttempt((a) => a + 1);
+  });
 
   const found = useMemo(() => (content ? findLessonPath(content.manifest.tree, lessonId) : null), [content, lessonId]);
   const items = useMemo<Item[]>(() => {

@@ -41,18 +41,36 @@ export function catalogEntries(content: PackContent): CatalogEntry[] {
   return out;
 }
 
-/** Manifests fetched this session, by `id@version` (a pack's manifest never changes within a version). */
-const manifestCache = new Map<string, Promise<PackContent>>();
+/**
+ * Manifests fetched this session, by pack id, with the version they turned out to be. A pack's
+ * manifest never changes within a version, but an update (or removal) replaces it and deletes the
+ * old version's blobs: `forgetChangedPacks` drops every entry that is no longer the installed
+ * version, on each `packs.changed`.
+ */
+const manifestCache = new Map<string, { version: number | null; content: Promise<PackContent> }>();
 
 export function loadPackContent(bridge: RendererBridge, packId: string, version?: number): Promise<PackContent> {
-  const key = `${packId}@${version ?? '?'}`;
-  let p = manifestCache.get(key);
-  if (!p) {
-    p = bridge.call('lessons.manifest', { packId });
-    p.catch(() => manifestCache.delete(key));
-    manifestCache.set(key, p);
+  const cached = manifestCache.get(packId);
+  if (cached && (version === undefined || cached.version === version)) return cached.content;
+  const entry: { version: number | null; content: Promise<PackContent> } = { version: null, content: bridge.call('lessons.manifest', { packId }) };
+  entry.content.then(
+    (c) => {
+      entry.version = c.version;
+    },
+    () => {
+      if (manifestCache.get(packId) === entry) manifestCache.delete(packId);
+    },
+  );
+  manifestCache.set(packId, entry);
+  return entry.content;
+}
+
+/** Drop cached manifests of packs that are gone or at another version now (call on `packs.changed`). */
+export function forgetChangedPacks(installed: readonly Pick<InstalledPack, 'id' | 'version'>[]): void {
+  const now = new Map(installed.map((p) => [p.id, p.version]));
+  for (const [id, entry] of manifestCache) {
+    if (entry.version === null || now.get(id) !== entry.version) manifestCache.delete(id);
   }
-  return p;
 }
 
 /**

@@ -231,6 +231,32 @@ describe('lesson page and exercise runner', () => {
     expect((await db.outbox.toArray()).filter((o) => o.table === 'events').map((o) => o.recordId)).toEqual([events[0]!.id]);
   });
 
+  it('follows a pack update while its lesson is open (the old manifest is not kept in the module cache)', async () => {
+    const id = 'cn.sample.update';
+    const v1 = manifest(id, '语文', [{ id: 'u1', title: '花的学校', unit: '第一单元' }]);
+    const v2 = { ...v1, version: 2, resources: v1.resources.map((r) => (r.id === 'v1' ? { ...r, title: { 'zh-CN': '课文朗读（新版）' }, blob: { sha256: SHA('e'), size: 1000, mime: 'video/mp4' } } : r)) };
+    let current: { version: number; manifest: unknown } = { version: 1, manifest: v1 };
+    const bridge = new FakeBridge({
+      'app.info': async () => sampleInfo,
+      'storage.usage': async () => sampleStorage,
+      'drives.list': async () => [],
+      'packs.list': async () => [{ ...pack(id, '语文示例'), version: current.version }],
+      'lessons.manifest': async ({ packId }) => ({ id: packId, version: current.version, manifest: current.manifest as PackContent['manifest'] }),
+      'materials.list': async () => [],
+    });
+    rendered = await renderApp(bridge, { path: `/lesson/${id}/u1`, services: { db: freshDb() } });
+    await expect.poll(() => document.querySelector('video')?.getAttribute('src')).toBe(`/media/${SHA('a')}?token=tok`);
+    // The import replaces the pack (and deletes v1's blobs), then announces the new list.
+    current = { version: 2, manifest: v2 };
+    bridge.emit('packs.changed', { packs: [{ ...pack(id, '语文示例'), version: 2 }] });
+    await expect.element(page.getByRole('list', { name: '本课资源' }).getByRole('button', { name: /课文朗读（新版）/ })).toBeVisible();
+    await expect.poll(() => document.querySelector('video')?.getAttribute('src')).toBe(`/media/${SHA('e')}?token=tok`);
+    // Opening the lesson again (a new page) gets v2 too, not the cached v1.
+    await rendered.unmount();
+    rendered = await renderApp(bridge, { path: `/lesson/${id}/u1`, services: { db: freshDb() } });
+    await expect.poll(() => document.querySelector('video')?.getAttribute('src')).toBe(`/media/${SHA('e')}?token=tok`);
+  });
+
   it('shows a bilingual error for an unknown lesson', async () => {
     const bridge = bridgeWith([pack('cn.sample.chinese', '语文示例')], { 'cn.sample.chinese': chinese });
     rendered = await renderApp(bridge, { path: '/lesson/cn.sample.chinese/nope', services: { db: freshDb() } });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useBridgeEvent, useServices } from '../../app/services';
 import type { CatalogEntry } from '../../db/schema';
-import { syncCatalog } from './catalog';
+import { forgetChangedPacks, syncCatalog } from './catalog';
 
 export interface CatalogState {
   entries: CatalogEntry[] | undefined;
@@ -53,6 +53,9 @@ export function useCatalog(): CatalogState {
     };
   }, [db, sync]);
 
-  useBridgeEvent('packs.changed', ({ packs }) => sync(packs));
+  useBridgeEvent('packs.changed', ({ packs }) => {
+    forgetChangedPacks(packs);
+    sync(packs);
+  });
   return { entries, error, reload: () => sync() };
 }
