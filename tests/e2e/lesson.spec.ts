@@ -70,38 +70,30 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
     // The screenshot of a lesson on the projector.
     await page.screenshot({ path: screenshotPath('lesson-zh-CN.png'), fullPage: true });
 
-    // One exercise: feedback, and the answer lands in IndexedDB with its outbox row.
+    // The exercise set opens, but nobody is signed in on this PC: answers are refused with a prompt
+    // to pick a name (issue 7) and nothing is recorded. Answering under a signed-in child, mastery
+    // and the teacher's report are journey 4 (tests/e2e/journey-classroom.spec.ts).
     await resources.getByRole('button', { name: /花的学校 练习/ }).click();
     const runner = page.getByRole('region', { name: '练习题' });
-    await expect(runner.getByTestId('exercise-learner')).toHaveText(/当前学生：未选择学生/);
-    await runner.getByRole('radio', { name: '印度' }).click();
-    await runner.getByRole('button', { name: '提交答案' }).click();
-    await expect(runner.getByRole('status')).toContainText('回答正确！');
-    await expect(runner.getByRole('status')).toContainText('答题已记录');
-    const stored = await page.evaluate(
+    await expect(runner.getByRole('alert')).toContainText('先选你的名字，再做练习。');
+    await expect(runner.getByRole('radio', { name: '印度' })).toBeDisabled();
+    await expect(runner.getByRole('button', { name: '提交答案' })).toHaveCount(0);
+    const eventCount = await page.evaluate(
       () =>
-        new Promise<{ events: Array<{ id: string; objectId: string; learnerId: string; success: boolean }>; outbox: Array<{ recordId: string; table: string }> }>((resolve, reject) => {
+        new Promise<number>((resolve, reject) => {
           const open = indexedDB.open('teachpoint');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const db = open.result;
-            const tx = db.transaction(['events', 'outbox'], 'readonly');
-            const events = tx.objectStore('events').getAll();
-            const outbox = tx.objectStore('outbox').getAll();
-            tx.oncomplete = () => {
-              resolve({
-                events: (events.result as Array<{ id: string; objectId: string; learnerId: string; result: { success: boolean } }>).map((e) => ({ id: e.id, objectId: e.objectId, learnerId: e.learnerId, success: e.result.success })),
-                outbox: outbox.result as Array<{ recordId: string; table: string }>,
-              });
+            const req = db.transaction('events', 'readonly').objectStore('events').count();
+            req.onsuccess = () => {
+              resolve(req.result);
               db.close();
             };
           };
         }),
     );
-    const answered = stored.events.filter((e) => e.objectId.endsWith('/q1'));
-    expect(answered).toHaveLength(1);
-    expect(answered[0]).toMatchObject({ learnerId: 'unassigned', success: true });
-    expect(stored.outbox.some((o) => o.table === 'events' && o.recordId === answered[0]!.id)).toBe(true);
+    expect(eventCount).toBe(0);
     expect(cspViolations).toEqual([]);
   });
 

@@ -13,6 +13,8 @@ import { WebPlatform } from '../../platform/web-platform';
 import { FakeBridge } from '../../test/fake-bridge';
 import { MemoryStorage } from '../../test/render';
 import '../../styles.css';
+import { MasteredMark } from '../progress/MasteredMark';
+import { recordAnswer } from '../progress/record';
 import { ExerciseRunner } from './ExerciseRunner';
 import { CURRENT_LEARNER_SETTING } from './learner';
 
@@ -77,7 +79,7 @@ afterEach(async () => {
   }
 });
 
-async function render(db: TeachPointDB | null) {
+async function render(db: TeachPointDB | null, extra?: React.ReactNode) {
   const container = document.createElement('div');
   document.body.appendChild(container);
   const bridge = new FakeBridge({});
@@ -87,7 +89,7 @@ async function render(db: TeachPointDB | null) {
     root.render(
       <AppProviders services={{ bridge, platform: new WebPlatform(bridge, 'tok'), db }} i18n={i18n}>
         <MemoryRouter>
-          <ExerciseRunner packId="pk" set={set} />
+          {extra ?? <ExerciseRunner packId="pk" set={set} />}
         </MemoryRouter>
       </AppProviders>,
     );
@@ -95,6 +97,7 @@ async function render(db: TeachPointDB | null) {
   mounted = { root, container };
   return page.getByRole('region', { name: '练习题' });
 }
+
 
 async function freshDb() {
   const db = new TeachPointDB(`tp-ex-${Date.now()}-${n++}`, { onVersionChange: () => {} });
@@ -252,5 +255,16 @@ describe('exercise runner (real IndexedDB)', () => {
     expect(rts).toEqual(['dú', 'yīn', 'shì']);
     expect(rts).not.toContain('bà');
     await expect.poll(async () => (await db.settings.get('exercises.pinyin'))?.value).toBe(true);
+  });
+
+  it('MasteredMark shows 已掌握 for the signed-in child only, as soon as mastery is recorded', async () => {
+    const db = await freshDb();
+    const a = await signIn(db, '甲');
+    await render(db, <MasteredMark packId="pk" setId="set1" />);
+    expect(document.querySelector('[data-testid="mastered-mark"]')).toBeNull();
+    for (const item of ['q1', 'q2']) await recordAnswer(db, a, 'pk', set, item, { correct: true, score: 1, response: '', durationMs: 1000 });
+    await expect.element(page.getByTestId('mastered-mark')).toHaveTextContent('已掌握');
+    await signIn(db, '乙'); // another child at the same PC: not theirs
+    await expect.poll(() => document.querySelector('[data-testid="mastered-mark"]')).toBeNull();
   });
 });
