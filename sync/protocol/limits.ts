@@ -16,6 +16,10 @@ export const LIMITS = {
   /** Requests per device per window (push+pull+bundles); 429 with Retry-After beyond. */
   deviceRequestsPerWindow: 600,
   rateWindowSeconds: 60,
+  /** Enrollment attempts and sign-in attempts per client address per window (guessing codes, spraying passwords). */
+  enrollAttemptsPerWindow: 20,
+  loginAttemptsPerWindow: 60,
+  addressWindowSeconds: 600,
   /** Staff sign-in: this many failures in `lockoutWindowSeconds` lock the account for `lockoutSeconds`. */
   loginMaxFailures: 5,
   lockoutWindowSeconds: 15 * 60,

@@ -14,7 +14,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
 
   app.post(`${API_PREFIX}/auth/login`, async (req, reply) => {
     // Per address, on top of the per-account lock-out: slows spraying many accounts from one place.
-    const wait = await hitRateLimit(ctx.db, `login:${req.ip}`, 60, 600, ctx.clock());
+    const wait = await hitRateLimit(ctx.db, `login:${req.ip}`, ctx.limits.loginAttemptsPerWindow, ctx.limits.addressWindowSeconds, ctx.clock());
     if (wait > 0) throw rateLimited(wait);
     const { username, password } = parseBody(req, LoginSchema);
     const result = await login(ctx, username, password);

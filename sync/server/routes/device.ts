@@ -31,7 +31,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.post(API_PREFIX + DEVICE_ROUTES.enroll, async (req, reply) => {
     // Guessing codes is throttled per client address (shared by every instance through the DB).
-    const wait = await hitRateLimit(ctx.db, `enroll:${req.ip}`, 20, 600, ctx.clock());
+    const wait = await hitRateLimit(ctx.db, `enroll:${req.ip}`, ctx.limits.enrollAttemptsPerWindow, ctx.limits.addressWindowSeconds, ctx.clock());
     if (wait > 0) throw rateLimited(wait);
     const body = parseBody(req, EnrollRequestSchema);
     const answer = await enrollWithCode(ctx, body.code, body.device);

@@ -22,20 +22,24 @@ export interface PullRow {
 
 export interface PullSource {
   kind: PullChangeKind;
-  /** Up to `limit` rows for this scope with seq > `after`, ascending by seq. */
+  /**
+   * Up to `limit` rows for this scope with seq > `after`, ascending by seq (ORDER BY the bigint
+   * column itself — a `seq::text AS seq` alias would sort as text and lose changes).
+   */
   read(q: Queryable, scope: PullScope, after: string, limit: number): Promise<PullRow[]>;
 }
 
 const recordSource = (kind: 'classes' | 'learners' | 'assignments'): PullSource => ({
   kind,
   async read(q, scope, after, limit) {
-    const r = await q.query<{ seq: string; data: unknown }>(
-      `SELECT seq::text AS seq, data FROM records
-        WHERE school_id = $1 AND kind = $2 AND seq > $3::bigint AND last_writer_device IS DISTINCT FROM $4
-        ORDER BY seq LIMIT $5`,
+    // ORDER BY the bigint column, never a text alias of it ('10' < '9').
+    const r = await q.query<{ seq_text: string; data: unknown }>(
+      `SELECT r.seq::text AS seq_text, r.data FROM records r
+        WHERE r.school_id = $1 AND r.kind = $2 AND r.seq > $3::bigint AND r.last_writer_device IS DISTINCT FROM $4
+        ORDER BY r.seq LIMIT $5`,
       [scope.schoolId, kind, after, scope.deviceId, limit],
     );
-    return r.rows.map((row) => ({ seq: row.seq, item: row.data }));
+    return r.rows.map((row) => ({ seq: row.seq_text, item: row.data }));
   },
 });
 

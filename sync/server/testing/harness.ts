@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MIGRATIONS } from '../migrations/index';
 import { buildCloudApp, type CloudAppOptions } from '../app';
@@ -44,7 +44,9 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.
  * loading it takes ~2 s where initdb in WASM takes 15–35 s on a busy machine.
  */
 export async function pgliteTemplate(): Promise<Blob> {
-  const version = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const pkg = join(entry.slice(0, entry.lastIndexOf(`${sep}@electric-sql${sep}pglite${sep}`)), '@electric-sql', 'pglite', 'package.json');
+  const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   const key = createHash('sha256').update(version).update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 16);
   const file = join(CACHE, `${key}.tar`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
