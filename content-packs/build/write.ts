@@ -6,7 +6,7 @@
 import { stat, unlink } from 'node:fs/promises';
 import { TeachPointError } from '../../common/errors/errors';
 import { canonicalBytes } from '../format/canonical';
-import type { PackManifest } from '../format/manifest';
+import { MAX_MANIFEST_BYTES, type PackManifest } from '../format/manifest';
 import { signManifest, signatureFileBytes } from '../format/signature';
 import type { PrivateKeyFile } from '../format/trust';
 import { nodeEd25519 } from '../node/ed25519-node';
@@ -41,6 +41,17 @@ export async function writePackFile(options: {
   modifiedAt?: Date;
 }): Promise<{ size: number; entryCount: number; zip64: boolean }> {
   const manifestBytes = canonicalBytes(options.manifest);
+  if (manifestBytes.length > MAX_MANIFEST_BYTES) {
+    // Readers refuse such a manifest (docs/pack-format.md §2 Bounds): do not write a pack no device opens.
+    throw new TeachPointError(
+      'build.manifest-too-large',
+      {
+        zh: `清单 manifest.json 有 ${manifestBytes.length} 字节，超过上限 ${MAX_MANIFEST_BYTES} 字节，设备会拒绝这样的资源包。请把素材分成几个资源包分别打包。`,
+        en: `manifest.json would be ${manifestBytes.length} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit devices accept. Split the material into several packs.`,
+      },
+      { size: manifestBytes.length, max: MAX_MANIFEST_BYTES },
+    );
+  }
   const signatureBytes = signatureFileBytes(await signManifest(manifestBytes, options.key, nodeEd25519));
   const head = manifestBytes.length + signatureBytes.length;
   // big media first, then small files: progress moves smoothly and readers find text at the end

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FoundPack } from '../../common/bridge/methods/drives';
+import { parseTopLevelMember, jsonNestingDepth } from '../format/json-scan';
+import { LocalizedTitle, MAX_JSON_DEPTH } from '../format/manifest';
 import { openPack } from '../format/pack-reader';
 import { fileSource } from '../node/file-source';
 import { nodeInflateRaw } from '../node/verify';
@@ -41,6 +43,11 @@ export interface PackSummary {
 /**
  * Read a pack's id, version and title from its manifest only (central directory + one entry; no
  * blob bytes). For display: the importer verifies signature and chain before trusting any of it.
+ *
+ * Bounded work per file: a manifest over MAX_MANIFEST_BYTES is refused from the central directory
+ * without being read, one nested deeper than MAX_JSON_DEPTH after one pass over its bytes, and
+ * otherwise only the three top-level members shown are parsed — never the whole manifest (a
+ * hostile one can cost gigabytes as objects).
  */
 export async function readPackSummary(path: string): Promise<PackSummary> {
   const base = { path, fileName: basename(path), bytes: 0, id: null, version: null, title: null };
@@ -52,10 +59,16 @@ export async function readPackSummary(path: string): Promise<PackSummary> {
   }
   try {
     // Lazy: only manifest.json's local header is read, not one per blob (hundreds of reads on a stick).
-    const pack = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
-    const m = pack.manifest;
-    if (!m) return { ...base, bytes: source.size, error: pack.problems[0]?.code ?? 'pack.manifest-missing' };
-    return { ...base, bytes: source.size, id: m.id, version: m.version, title: m.title, error: null };
+    const pack = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy', manifest: 'after-signature' });
+    const bytes = pack.manifestBytes;
+    const fail = (code: string): PackSummary => ({ ...base, bytes: source!.size, error: code });
+    if (!bytes) return fail(pack.problems[0]?.code ?? 'pack.manifest-missing');
+    if (jsonNestingDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return fail('pack.manifest-too-deep');
+    const id = parseTopLevelMember(bytes, 'id', 1024);
+    const version = parseTopLevelMember(bytes, 'version', 64);
+    const title = LocalizedTitle.safeParse(parseTopLevelMember(bytes, 'title', 64 * 1024));
+    if (typeof id !== 'string' || typeof version !== 'number' || !Number.isInteger(version) || !title.success) return fail('pack.schema-error');
+    return { ...base, bytes: source.size, id, version, title: title.data, error: null };
   } catch (err) {
     return { ...base, bytes: source.size, error: (err as { code?: string }).code ?? 'pack.zip-corrupt' };
   } finally {

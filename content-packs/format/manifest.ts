@@ -542,5 +542,13 @@ export function manifestBlobs(manifest: PackManifest): BlobRef[] {
 export function blobEntryName(sha256: string): string {
   return `blobs/${sha256}`;
 }
+/**
+ * Largest manifest.json a reader accepts (docs/pack-format.md): ~16× the largest pack tpk build
+ * has made (a full-year pack with a few thousand resources is ~0.5 MB), small enough that parsing
+ * one stays far below a classroom PC's memory.
+ */
+export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+/** Deepest nesting of objects/arrays accepted in manifest.json (a lesson tree is ~4 levels; each level is 3 JSON levels). */
+export const MAX_JSON_DEPTH = 64;
 export const MANIFEST_ENTRY = 'manifest.json';
 export const SIGNATURE_ENTRY = 'manifest.sig';

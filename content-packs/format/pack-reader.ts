@@ -13,9 +13,10 @@ import { sha256 } from '@noble/hashes/sha256';
 import { TeachPointError } from '../../common/errors/errors';
 import { isCanonicalJsonText } from './canonical';
 import { crc32 } from './crc32';
+import { jsonNestingDepth, parseTopLevelMember } from './json-scan';
 import { type Ed25519, nobleEd25519 } from './ed25519';
 import { concatBytes, fromBase64, toHex, utf8DecodeStrict } from './encoding';
-import { MANIFEST_ENTRY, SIGNATURE_ENTRY, blobEntryName, forEachBlobRef, manifestBlobs, type PackManifest, validateManifest } from './manifest';
+import { MANIFEST_ENTRY, MAX_JSON_DEPTH, MAX_MANIFEST_BYTES, SIGNATURE_ENTRY, blobEntryName, forEachBlobRef, manifestBlobs, type PackManifest, validateManifest } from './manifest';
 import { type PackProblem, packProblem, problemsFromError } from './problems';
 import { type SignatureFile, parseSignatureFile, verifyManifestSignature } from './signature';
 import { Certificate, type PublicKeyFile, verifyCertificateChain } from './trust';
@@ -27,8 +28,16 @@ export type InflateRaw = (compressed: Uint8Array, uncompressedSize: number) => P
 export interface OpenPackOptions {
   /** Needed only when manifest.json/manifest.sig are DEFLATEd (tpk writes them STORED). Default: DecompressionStream. */
   inflateRaw?: InflateRaw;
-  /** Refuse bigger manifests (default 64 MiB). */
+  /** Refuse bigger manifests (default MAX_MANIFEST_BYTES, 8 MiB). */
   maxManifestBytes?: number;
+  /**
+   * 'parse' (default): manifest.json is parsed and validated now.
+   * 'after-signature': only its bytes are read; verifyPackContents checks the signature and the
+   * certificate chain over those raw bytes first and parses them only when both pass (or when the
+   * manifest is small enough to parse just to name more problems). For untrusted files: a
+   * hostile manifest costs its bytes, never an object graph.
+   */
+  manifest?: 'parse' | 'after-signature';
   /**
    * 'eager' (default): every entry's local header is checked now (problems in `problems`).
    * 'lazy': only manifest.json's and manifest.sig's; any other entry must go through
@@ -46,6 +55,8 @@ export interface OpenedPack {
   manifest?: PackManifest;
   /** Parsed JSON even when it failed validation (for diagnostics). */
   manifestJson?: unknown;
+  /** False while manifest.json has been read but not parsed yet (`manifest: 'after-signature'`). */
+  manifestParsed: boolean;
   signatureBytes?: Uint8Array;
   signature?: SignatureFile;
   /** Container, manifest and signature-file problems found while opening. */
@@ -127,6 +138,70 @@ function crcProblem(name: string): PackProblem {
   }, name);
 }
 
+function manifestTooLarge(size: number, max: number): PackProblem {
+  return packProblem('pack.manifest-too-large', {
+    zh: `manifest.json 过大（${size} 字节，上限 ${max} 字节），不是 tpk build 生成的清单，已拒绝。请向县电教馆重新索取该资源包。`,
+    en: `manifest.json is too large (${size} bytes; the limit is ${max}), so tpk build did not write it; rejected. Ask the county for a fresh copy of the pack.`,
+  }, MANIFEST_ENTRY, { size, max });
+}
+
+/** False (and a `pack.manifest-too-deep` problem) when manifest.json nests deeper than MAX_JSON_DEPTH. */
+function checkDepth(pack: OpenedPack): boolean {
+  if (jsonNestingDepth(pack.manifestBytes!, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH) return true;
+  pack.problems.push(
+    packProblem('pack.manifest-too-deep', {
+      zh: `manifest.json 嵌套超过 ${MAX_JSON_DEPTH} 层（课程目录层级过深），不是 tpk build 生成的清单，已拒绝。请向县电教馆重新索取该资源包。`,
+      en: `manifest.json nests more than ${MAX_JSON_DEPTH} levels deep (the lesson tree is too deep), so tpk build did not write it; rejected. Ask the county for a fresh copy of the pack.`,
+    }, MANIFEST_ENTRY, { maxDepth: MAX_JSON_DEPTH }),
+  );
+  return false;
+}
+
+/**
+ * Parse and validate `pack.manifestBytes` (read by openPack): nesting depth first (a deep tree is
+ * refused before any recursive check sees it), then UTF-8 JSON, canonical form and schema.
+ * Problems go to `pack.problems`.
+ */
+export function parseManifestInto(pack: OpenedPack): void {
+  const bytes = pack.manifestBytes;
+  if (!bytes || pack.manifestParsed) return;
+  pack.manifestParsed = true;
+  if (!checkDepth(pack)) return;
+  const problems = pack.problems;
+  const text = utf8DecodeStrict(bytes);
+  let json: unknown;
+  let parsed = false;
+  if (text !== undefined) {
+    try {
+      json = JSON.parse(text);
+      parsed = true;
+    } catch {
+      /* reported below */
+    }
+  }
+  if (!parsed) {
+    problems.push(
+      packProblem('pack.manifest-not-json', {
+        zh: 'manifest.json 已损坏（不是有效的 UTF-8 JSON）。请重新复制或重新下载资源包。',
+        en: 'manifest.json is damaged (not valid UTF-8 JSON). Copy or download the pack again.',
+      }, MANIFEST_ENTRY),
+    );
+    return;
+  }
+  pack.manifestJson = json;
+  if (!isCanonicalJsonText(text!)) {
+    problems.push(
+      packProblem('pack.manifest-not-canonical', {
+        zh: 'manifest.json 不是规范 JSON（键顺序或空白不同），不是由 tpk build 生成的。请用 tpk build 重新打包。',
+        en: 'manifest.json is not canonical JSON (key order or whitespace differ), so tpk build did not write it. Rebuild with tpk build.',
+      }, MANIFEST_ENTRY),
+    );
+  }
+  const v = validateManifest(json);
+  if (v.ok) pack.manifest = v.manifest;
+  else problems.push(...v.problems);
+}
+
 /**
  * Opens a pack: ZIP structure, manifest.json (parsed + validated) and manifest.sig (parsed).
  * Problems are collected, not thrown; an unreadable container yields `problems` and no manifest.
@@ -138,12 +213,13 @@ export async function openPack(source: RandomAccessSource, options: OpenPackOpti
     source,
     entries: zip.entries,
     problems,
+    manifestParsed: false,
     blobEntry: (sha) => zip.get(blobEntryName(sha)),
     entry: (name) => zip.get(name),
     locate: (entry) => zip.locate(entry),
     locateAll: (entries) => zip.locateAll(entries),
   };
-  const maxManifest = options.maxManifestBytes ?? 64 * 1024 * 1024;
+  const maxManifest = options.maxManifestBytes ?? MAX_MANIFEST_BYTES;
   const inflate = options.inflateRaw ?? defaultInflateRaw;
   const containerUnreadable = zip.entries.length === 0 && zip.problems.length > 0;
   if (containerUnreadable) return pack;
@@ -158,49 +234,13 @@ export async function openPack(source: RandomAccessSource, options: OpenPackOpti
       }, MANIFEST_ENTRY),
     );
   } else if (me.uncompressedSize > maxManifest) {
-    problems.push(
-      packProblem('pack.manifest-not-json', {
-        zh: `manifest.json 过大（${me.uncompressedSize} 字节）。请检查资源包来源。`,
-        en: `manifest.json is too large (${me.uncompressedSize} bytes). Check where the pack came from.`,
-      }, MANIFEST_ENTRY),
-    );
+    problems.push(manifestTooLarge(me.uncompressedSize, maxManifest));
   } else {
     try {
       const { bytes, crcOk } = await readEntryBytes(source, await zip.locate(me), inflate);
       pack.manifestBytes = bytes;
       if (!crcOk) problems.push(crcProblem(MANIFEST_ENTRY));
-      const text = utf8DecodeStrict(bytes);
-      let json: unknown;
-      let parsed = false;
-      if (text !== undefined) {
-        try {
-          json = JSON.parse(text);
-          parsed = true;
-        } catch {
-          /* reported below */
-        }
-      }
-      if (!parsed) {
-        problems.push(
-          packProblem('pack.manifest-not-json', {
-            zh: 'manifest.json 已损坏（不是有效的 UTF-8 JSON）。请重新复制或重新下载资源包。',
-            en: 'manifest.json is damaged (not valid UTF-8 JSON). Copy or download the pack again.',
-          }, MANIFEST_ENTRY),
-        );
-      } else {
-        pack.manifestJson = json;
-        if (!isCanonicalJsonText(text!)) {
-          problems.push(
-            packProblem('pack.manifest-not-canonical', {
-              zh: 'manifest.json 不是规范 JSON（键顺序或空白不同），不是由 tpk build 生成的。请用 tpk build 重新打包。',
-              en: 'manifest.json is not canonical JSON (key order or whitespace differ), so tpk build did not write it. Rebuild with tpk build.',
-            }, MANIFEST_ENTRY),
-          );
-        }
-        const v = validateManifest(json);
-        if (v.ok) pack.manifest = v.manifest;
-        else problems.push(...v.problems);
-      }
+      if ((options.manifest ?? 'parse') === 'parse') parseManifestInto(pack);
     } catch (err) {
       problems.push(...problemsFromError(err).map((p) => ({ ...p, path: p.path ?? MANIFEST_ENTRY })));
     }
@@ -299,6 +339,11 @@ export interface PackVerification {
   signer?: { keyId: string; name: string; certificate: Certificate };
 }
 
+/** Largest `publisher` member read out of an unparsed manifest (a certificate is ~1 KB). */
+const MAX_PUBLISHER_BYTES = 64 * 1024;
+/** An unverified manifest up to this size is still parsed, only to report its problems too. */
+const DIAGNOSE_UNSIGNED_BYTES = 1024 * 1024;
+
 /**
  * Full verification: container, schema, signature over the exact manifest bytes, certificate
  * chain (trusted root, validity at `now`, revocations), every referenced blob (present, size,
@@ -306,26 +351,29 @@ export interface PackVerification {
  */
 export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOptions): Promise<PackVerification> {
   const ed = options.ed25519 ?? nobleEd25519;
-  const problems: PackProblem[] = [...pack.problems];
-  const result: PackVerification = { ok: false, problems };
-  if (pack.manifest) result.manifest = pack.manifest;
+  const sigProblems: PackProblem[] = [];
+  const result: PackVerification = { ok: false, problems: [] };
 
-  // --- signature + chain (possible even when the schema failed, if the certificate parses)
-  const json = pack.manifestJson as { publisher?: { keyId?: unknown; certificate?: unknown } } | undefined;
-  const certParse = Certificate.safeParse(json?.publisher?.certificate);
+  // --- signature + chain over the raw manifest bytes, BEFORE they are parsed (possible even when
+  // the schema fails): the certificate is the one small member read out of the unparsed bytes.
+  const unparsed = !pack.manifestParsed;
+  const publisher = pack.manifestJson !== undefined
+    ? (pack.manifestJson as { publisher?: { certificate?: unknown } } | null)?.publisher
+    : pack.manifestBytes ? (parseTopLevelMember(pack.manifestBytes, 'publisher', MAX_PUBLISHER_BYTES) as { certificate?: unknown } | undefined) : undefined;
+  const certParse = Certificate.safeParse(publisher?.certificate);
   let signatureOk = false;
   let chainOk = false;
   if (pack.manifestBytes && pack.signature && certParse.success) {
     const cert = certParse.data;
     if (pack.signature.keyId !== cert.subject.keyId) {
-      problems.push(
+      sigProblems.push(
         packProblem('pack.key-mismatch', {
           zh: `签名使用的密钥 ${pack.signature.keyId} 与清单中发布者证书的密钥 ${cert.subject.keyId} 不一致，已拒绝。请让县电教馆用证书对应的私钥重新签名。`,
           en: `The signature was made with key ${pack.signature.keyId}, but the manifest's publisher certificate is for key ${cert.subject.keyId}; rejected. Ask the county to re-sign with the certified key.`,
         }, 'manifest.sig#keyId', { signatureKeyId: pack.signature.keyId, certificateKeyId: cert.subject.keyId }),
       );
     } else if (!(await verifyManifestSignature(pack.manifestBytes, pack.signature, fromBase64(cert.subject.publicKey)!, ed))) {
-      problems.push(
+      sigProblems.push(
         packProblem('pack.bad-signature', {
           zh: `资源包签名无效：manifest.json 在签名后被改动，或签名已损坏。不要导入；请重新复制资源包，或联系发布者“${cert.subject.name}”。`,
           en: `Invalid pack signature: manifest.json was changed after signing, or the signature is damaged. Do not import; copy the pack again or contact the publisher "${cert.subject.name}".`,
@@ -333,18 +381,25 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
       );
     } else signatureOk = true;
     const chain = await verifyCertificateChain(cert, options.trustedRoots, { now: options.now, revocations: options.revocations ?? [], ed25519: ed });
-    problems.push(...chain);
+    sigProblems.push(...chain);
     chainOk = chain.length === 0;
     if (signatureOk && chainOk) result.signer = { keyId: cert.subject.keyId, name: cert.subject.name, certificate: cert };
-  } else if (pack.manifestBytes && pack.signature && json && !certParse.success && pack.manifest === undefined) {
+  } else if (pack.manifestBytes && pack.signature && !certParse.success && (unparsed || (pack.manifestJson !== undefined && pack.manifest === undefined))) {
     // the schema problems already name publisher.certificate; say explicitly that trust could not be checked
-    problems.push(
+    sigProblems.push(
       packProblem('pack.bad-signature', {
         zh: '无法验证签名：清单中的发布者证书缺失或无效。请向县电教馆索取重新签名的资源包。',
         en: 'The signature cannot be checked: the publisher certificate in the manifest is missing or invalid. Ask the county for a re-signed pack.',
       }, 'publisher.certificate'),
     );
   }
+
+  // Parse only what a trusted signer vouched for — or a small manifest, to name more problems.
+  if (unparsed && ((signatureOk && chainOk) || (pack.manifestBytes?.length ?? 0) <= DIAGNOSE_UNSIGNED_BYTES)) parseManifestInto(pack);
+  else if (unparsed && pack.manifestBytes) checkDepth(pack); // one pass over the bytes, no objects
+  const problems: PackProblem[] = [...pack.problems, ...sigProblems];
+  result.problems = problems;
+  if (pack.manifest) result.manifest = pack.manifest;
 
   // --- entries: expected = manifest.json, manifest.sig, blobs the manifest references
   const expected = new Set<string>([MANIFEST_ENTRY, SIGNATURE_ENTRY]);

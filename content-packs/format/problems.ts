@@ -19,6 +19,8 @@ export const PACK_PROBLEM_CODES = [
   // manifest
   'pack.manifest-missing',
   'pack.manifest-not-json',
+  'pack.manifest-too-large',
+  'pack.manifest-too-deep',
   'pack.manifest-not-canonical',
   'pack.schema-error',
   'pack.duplicate-id',

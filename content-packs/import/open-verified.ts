@@ -53,7 +53,7 @@ const PROBLEM_TO_IMPORT: Array<[ImportErrorCode, readonly string[]]> = [
   ['import.revoked', ['pack.key-revoked']],
   ['import.bad-signature', ['pack.bad-signature', 'pack.key-mismatch', 'pack.signature-missing', 'pack.signature-malformed']],
   ['import.untrusted', ['pack.unknown-key', 'pack.bad-cert-signature', 'pack.cert-malformed', 'pack.cert-expired', 'pack.cert-not-yet-valid']],
-  ['import.bad-manifest', ['pack.manifest-missing', 'pack.manifest-not-json', 'pack.manifest-not-canonical', 'pack.schema-error', 'pack.duplicate-id', 'pack.broken-reference']],
+  ['import.bad-manifest', ['pack.manifest-missing', 'pack.manifest-not-json', 'pack.manifest-too-large', 'pack.manifest-too-deep', 'pack.manifest-not-canonical', 'pack.schema-error', 'pack.duplicate-id', 'pack.broken-reference']],
   ['import.bad-blob', ['pack.blob-hash-mismatch', 'pack.blob-unreadable']],
 ];
 
@@ -140,7 +140,7 @@ export async function openVerifiedPack(path: string, trust: TrustInput): Promise
   try {
     let opened;
     try {
-      opened = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
+      opened = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy', manifest: 'after-signature' });
     } catch (err) {
       if (err instanceof TeachPointError && err.code === 'pack.truncated') throw importError('import.truncated', { path });
       throw err;

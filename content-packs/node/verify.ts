@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import type { promises as fsp } from 'fs';
 import * as zlib from 'zlib';
 import { promisify } from 'util';
-import { type HashEntry, type OpenedPack, type PackVerification, type VerifyPackOptions, assertLocated, openPack, verifyPackContents } from '../format/pack-reader';
+import { type HashEntry, type OpenedPack, type OpenPackOptions, type PackVerification, type VerifyPackOptions, assertLocated, openPack, verifyPackContents } from '../format/pack-reader';
 import { problemsFromError } from '../format/problems';
 import type { PublicKeyFile } from '../format/trust';
 import type { ZipEntry } from '../format/zip-reader';
@@ -58,10 +58,10 @@ export interface OpenedPackFile extends OpenedPack {
 }
 
 /** openPack over a file, with zlib for DEFLATEd manifests. Call close() when done. */
-export async function openPackFile(path: string): Promise<OpenedPackFile> {
+export async function openPackFile(path: string, options: Pick<OpenPackOptions, 'manifest'> = {}): Promise<OpenedPackFile> {
   const source = await fileSource(path);
   try {
-    const pack = await openPack(source, { inflateRaw: nodeInflateRaw });
+    const pack = await openPack(source, { ...options, inflateRaw: nodeInflateRaw });
     return Object.assign(pack, { source, close: () => source.close() });
   } catch (err) {
     await source.close();
@@ -81,7 +81,8 @@ export interface VerifyPackFileOptions {
 export async function verifyPackFile(path: string, options: VerifyPackFileOptions): Promise<PackVerification> {
   let pack: OpenedPackFile;
   try {
-    pack = await openPackFile(path);
+    // Untrusted file: signature and chain are checked over the raw manifest bytes before parsing.
+    pack = await openPackFile(path, { manifest: 'after-signature' });
   } catch (err) {
     return { ok: false, problems: problemsFromError(err) };
   }
