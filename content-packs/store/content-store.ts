@@ -6,7 +6,7 @@ import { SHA256_HEX } from '../../common/media/media';
 import { TeachPointError } from '../../common/errors/errors';
 import { destinationError, sourceError, storeError } from './errors';
 import { fastStoreFs, fsyncDir, writeAll, type StoreFs } from './fs-seam';
-import { defaultCopyConcurrency } from './copy-workers';
+import { COPY_QUEUE_DEPTH, defaultCopyConcurrency } from './copy-workers';
 import { defaultDurability, syncFileSystem, type Durability } from './durability';
 import { hashFile } from '../node/hash-file';
 import { pidAlive } from './lock';
@@ -103,9 +103,9 @@ export class ContentStore {
     return this.durability === 'syncfs' && this.syncfsWorks;
   }
 
-  /** How many blob copies an importer should keep in flight. */
+  /** How many blob copies an importer should keep in flight (worker path: every worker busy plus its next job queued). */
   get copyConcurrency(): number {
-    return this.fs.copyRange ? defaultCopyConcurrency() : 2;
+    return this.fs.copyRange ? defaultCopyConcurrency() * COPY_QUEUE_DEPTH : 2;
   }
 
   async init(): Promise<void> {

@@ -14,6 +14,8 @@ const WORKER_SOURCE = `
 const { parentPort } = require('worker_threads');
 const fs = require('fs');
 const crypto = require('crypto');
+// Progress is reported per 4 MiB, not per chunk: fewer messages for the main thread to handle.
+const PROGRESS_BYTES = 4 * 1024 * 1024;
 let buf = null;
 parentPort.on('message', (job) => {
   const { id, srcFd, offset, length, dstFd, chunk, expected, sourcePath, sourceSize, cancel, fsync } = job;
@@ -29,6 +31,7 @@ parentPort.on('message', (job) => {
     const h = crypto.createHash('sha256');
     let pos = 0;
     let sinceCheck = 0;
+    let unreported = 0;
     while (pos < length) {
       if (Atomics.load(flag, 0) !== 0) { parentPort.postMessage({ id, type: 'error', kind: 'cancelled' }); return; }
       const want = Math.min(chunk, length - pos);
@@ -46,7 +49,8 @@ parentPort.on('message', (job) => {
       while (w < got) w += fs.writeSync(dstFd, buf, w, got - w, pos + w);
       pos += got;
       sinceCheck += got;
-      parentPort.postMessage({ id, type: 'progress', n: got });
+      unreported += got;
+      if (unreported >= PROGRESS_BYTES) { parentPort.postMessage({ id, type: 'progress', n: unreported }); unreported = 0; }
       if (sourcePath && sinceCheck >= 32 * 1024 * 1024) {
         sinceCheck = 0;
         side = 'gone';
@@ -54,6 +58,7 @@ parentPort.on('message', (job) => {
         if (sourceSize >= 0 && st.size !== sourceSize) { const e = new Error('source size changed'); e.code = 'ESTALE'; throw e; }
       }
     }
+    if (unreported > 0) parentPort.postMessage({ id, type: 'progress', n: unreported });
     const actual = h.digest('hex');
     if (actual !== expected) { parentPort.postMessage({ id, type: 'error', kind: 'mismatch', actual }); return; }
     side = 'dest';
@@ -90,16 +95,31 @@ export type CopyOutcome =
 
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Jobs posted to this worker and not yet answered (it runs them one after another). */
+  inFlight: number;
+  dead: boolean;
 }
 
 let nextId = 0;
 
+/**
+ * Worker threads that copy+hash; each may hold `depth` jobs: the next blob's job is already queued
+ * in the worker when the current one finishes, so a worker never idles waiting for the main
+ * thread to hand it work (with many small blobs that round trip was a large share of the copy).
+ */
 export class CopyWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Array<(s: Slot) => void> = [];
 
-  constructor(readonly size: number = defaultCopyConcurrency()) {}
+  constructor(
+    readonly size: number = defaultCopyConcurrency(),
+    readonly depth: number = COPY_QUEUE_DEPTH,
+  ) {}
+
+  /** Jobs that can be in flight at once (what a caller should keep queued). */
+  get capacity(): number {
+    return this.size * this.depth;
+  }
 
   run(job: CopyJob): Promise<CopyOutcome> {
     return this.acquire().then(
@@ -125,11 +145,13 @@ export class CopyWorkerPool {
             else finish({ ok: false, kind: m.kind as 'source', code: m.code, message: m.message, actual: m.actual, got: m.got } as CopyOutcome);
           };
           const onError = (err: Error) => {
-            // The worker died: replace it so the pool stays usable.
+            // The worker died: drop it (every job queued on it fails) so the pool stays usable.
+            slot.dead = true;
             const i = this.slots.indexOf(slot);
             if (i >= 0) this.slots.splice(i, 1);
             finish({ ok: false, kind: 'dest', message: err.message });
           };
+          slot.worker.setMaxListeners(4 * this.depth + 10);
           slot.worker.on('message', onMessage);
           slot.worker.on('error', onError);
           slot.worker.postMessage({
@@ -150,15 +172,17 @@ export class CopyWorkerPool {
   }
 
   private acquire(): Promise<Slot> {
-    const free = this.slots.find((s) => !s.busy);
-    if (free) {
-      free.busy = true;
-      return Promise.resolve(free);
+    // Fill every worker's first place before queueing a second job on any of them.
+    let best: Slot | null = null;
+    for (const s of this.slots) if (s.inFlight < this.depth && (!best || s.inFlight < best.inFlight)) best = s;
+    if (best && (best.inFlight === 0 || this.slots.length >= this.size)) {
+      best.inFlight++;
+      return Promise.resolve(best);
     }
     if (this.slots.length < this.size) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.unref();
-      const slot = { worker, busy: true };
+      const slot: Slot = { worker, inFlight: 1, dead: false };
       this.slots.push(slot);
       return Promise.resolve(slot);
     }
@@ -166,12 +190,13 @@ export class CopyWorkerPool {
   }
 
   private release(slot: Slot): void {
+    slot.inFlight--;
     const next = this.waiting.shift();
-    if (next && this.slots.includes(slot)) next(slot);
-    else if (next) {
-      // slot was dropped (worker died): hand the waiter a fresh one
-      void this.acquire().then(next);
-    } else slot.busy = false;
+    if (!next) return;
+    if (!slot.dead) {
+      slot.inFlight++;
+      next(slot);
+    } else void this.acquire().then(next); // the worker died: hand the waiter another (or a fresh) one
   }
 
   async close(): Promise<void> {
@@ -179,6 +204,9 @@ export class CopyWorkerPool {
     this.slots.length = 0;
   }
 }
+
+/** Jobs queued per worker: 2 = one running, the next one ready. */
+export const COPY_QUEUE_DEPTH = 2;
 
 /** Copies in flight: one per core (hashing is the CPU cost), at least 2 so one blob's I/O wait overlaps another's hashing, at most 4. */
 export function defaultCopyConcurrency(): number {

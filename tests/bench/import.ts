@@ -1,25 +1,32 @@
-// Import at raw-copy speed: ≥1 GiB pack (3 videos of 150–300 MB + many 50 KB–2 MB files), `cp` vs `teachpoint packs import` (verify + copy+hash + fsync) in the same run.
+// Import at raw-copy speed: ≥1 GiB pack (3 videos of 150–300 MB + many 50 KB–2 MB files), durable `cp` vs `teachpoint packs import` in the same run, from a fast disk and from a throttled (USB-stick-speed) source.
 //
-// Usage: npm run bench -- import [--gib 1.0] [--rounds 3] [--keep]
-// Each round: drop caches → cp → drop caches → import into an empty data dir; medians are reported
-// (the machine may be shared, so single runs are noisy).
-// Prints figures, then ONE JSON line: {"bench":"import","bytes":…,"cpSeconds":…,"importSeconds":…,"ratio":…}
+// Usage: npm run bench -- import [--gib 1.0] [--rounds 5] [--throttle-mbps 30] [--throttle-gib 0.25] [--throttle-rounds 2] [--no-throttle] [--keep]
+// Each round: drop caches → cp → sync → drop caches → import into an empty data dir. The machine
+// may be shared, so rounds alternate baseline and import and the headline ratio is the MEDIAN OF
+// PER-ROUND RATIOS (each import against the durable copy measured just before it).
+// Prints figures, then ONE JSON line: {"bench":"import", …, "ratioVsDurableCp": …, "throttled": {…}}
 //  - cpSeconds:        `cp pack.tpk copy.tpk` (page cache dropped before, if permitted)
 //  - cpSyncSeconds:    `cp` + `sync copy.tpk` — the same bytes made durable, which the import guarantees
 //  - importSeconds:    PackLibrary.import (the code behind `teachpoint packs import` and packs.import):
-//                      signature + manifest + certificate chain, copy+sha256 of every blob, fsync, atomic switch
-//  - ratio = importSeconds / cpSeconds; ratioVsDurableCp = importSeconds / cpSyncSeconds
+//                      signature + manifest + certificate chain, copy+sha256 of every blob, flush, atomic switch
+//  - ratio = importSeconds / cpSeconds; ratioVsDurableCp = median over rounds of importSeconds / cpSyncSeconds
+//  - throttled:        the same, reading a smaller pack through a kernel read throttle (cgroup blkio,
+//                      default 30 MB/s ≈ a USB 2.0 stick) for both cp and import; needs root, else skipped
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PackLibrary } from '../../content-packs/device/pack-library';
 import { enrolTestRoot, writeTestPack, type TestBlobSpec } from '../../content-packs/import/test-helpers';
-import { benchDir, dropPageCaches, printResult, timeSeconds } from './_harness';
+import { benchDir, dropPageCaches, printResult, timeSeconds, withThrottledReads } from './_harness';
 
 const args = process.argv.slice(2);
 const gib = Number(args[args.indexOf('--gib') + 1] ?? '') || 1.0;
 const keep = args.includes('--keep');
-const rounds = Math.max(1, Number(args[args.indexOf('--rounds') + 1] ?? '') || 3);
+const rounds = Math.max(1, Number(args[args.indexOf('--rounds') + 1] ?? '') || 5);
+const throttleMbps = args.includes('--no-throttle') ? 0 : Number(args[args.indexOf('--throttle-mbps') + 1] ?? '') || 30;
+const throttleGib = Number(args[args.indexOf('--throttle-gib') + 1] ?? '') || 0.25;
+const throttleRounds = Math.max(1, Number(args[args.indexOf('--throttle-rounds') + 1] ?? '') || 2);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,7 +46,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function blobSpecs(targetBytes: number): TestBlobSpec[] {
+function blobSpecs(targetBytes: number, gib: number): TestBlobSpec[] {
   const rnd = mulberry32(20250901);
   const MB = 1024 * 1024;
   const specs: TestBlobSpec[] = [300, 210, 150].map((mb, i) => ({ seed: `video-${i}`, size: Math.round(mb * MB * gib) + i, mime: 'video/mp4', title: `第${i + 1}课 视频` }));
@@ -56,80 +63,117 @@ function blobSpecs(targetBytes: number): TestBlobSpec[] {
   return specs;
 }
 
+interface Round {
+  cp: number;
+  cpSync: number;
+  import: number;
+  verify: number;
+  blobs: number;
+}
+
+/** One round: durable cp of the pack, then an import of it into an empty data dir (page caches dropped before each). */
+async function measureRound(packPath: string, dir: string, tag: string): Promise<Round> {
+  const copy = join(dir, 'copy.tpk');
+  dropPageCaches();
+  const cp = await timeSeconds(() => {
+    const r = spawnSync('cp', [packPath, copy]);
+    if (r.status !== 0) throw new Error(`cp failed: ${r.stderr}`);
+  });
+  const sync = await timeSeconds(() => spawnSync('sync', [copy]));
+  fs.rmSync(copy);
+
+  const data = join(dir, `data-${tag}`);
+  await enrolTestRoot(data);
+  const lib = new PackLibrary({ dataDir: data, reserveBytes: 0 });
+  dropPageCaches();
+  let result: Awaited<ReturnType<PackLibrary['import']>>[number] | undefined;
+  let started = 0;
+  let copyingAt = 0;
+  const seconds = await timeSeconds(async () => {
+    started = Date.now();
+    [result] = await lib.import(packPath, {
+      onProgress: (p) => {
+        if (p.phase === 'copying' && !copyingAt) copyingAt = Date.now();
+      },
+    });
+  });
+  if (!result || result.bytesCopied === 0) throw new Error('import copied nothing');
+  const scrub = await lib.scrub();
+  if (scrub.bad.length > 0) throw new Error(`scrub found ${scrub.bad.length} bad blobs after import`);
+  fs.rmSync(data, { recursive: true, force: true });
+  spawnSync('sync');
+  return { cp, cpSync: cp + sync, import: seconds, verify: (copyingAt - started) / 1000, blobs: result.blobsCopied };
+}
+
+function summary(rs: Round[], bytes: number) {
+  return {
+    bytes,
+    blobs: rs[0]!.blobs,
+    rounds: rs.length,
+    verifySeconds: round(median(rs.map((r) => r.verify))),
+    cpSeconds: round(median(rs.map((r) => r.cp))),
+    cpSyncSeconds: round(median(rs.map((r) => r.cpSync))),
+    importSeconds: round(median(rs.map((r) => r.import))),
+    ratio: round(median(rs.map((r) => r.import / r.cp))),
+    ratioVsDurableCp: round(median(rs.map((r) => r.import / r.cpSync))),
+  };
+}
+
+function describe(label: string, s: ReturnType<typeof summary>): void {
+  const mbps = (sec: number) => (s.bytes / sec / 1e6).toFixed(0);
+  console.log(`${label}: medians of ${s.rounds} rounds, ${(s.bytes / 1024 / 1024).toFixed(0)} MiB, ${s.blobs} blobs`);
+  console.log(`  cp:          ${s.cpSeconds.toFixed(2)} s  (${mbps(s.cpSeconds)} MB/s)`);
+  console.log(`  cp + sync:   ${s.cpSyncSeconds.toFixed(2)} s  (${mbps(s.cpSyncSeconds)} MB/s)`);
+  console.log(`  import:      ${s.importSeconds.toFixed(2)} s  (${mbps(s.importSeconds)} MB/s); open+verify before copying ${s.verifySeconds.toFixed(2)} s`);
+  console.log(`  import / (cp + sync), median of per-round ratios: ${s.ratioVsDurableCp.toFixed(3)}`);
+}
+
 async function main(): Promise<void> {
   const { dir, cleanup } = benchDir('import');
   try {
-    const specs = blobSpecs(Math.round(gib * 1024 * 1024 * 1024));
+    const specs = blobSpecs(Math.round(gib * 1024 * 1024 * 1024), gib);
     console.log(`generating pack: ${specs.length} blobs …`);
     const pack = await writeTestPack(join(dir, 'stick'), { id: 'cn.bench.import', blobs: specs });
     const bytes = fs.statSync(pack.path).size;
-    console.log(`pack ${pack.path}: ${(bytes / 1024 / 1024).toFixed(0)} MiB, ${pack.blobs.length} blobs`);
     pack.blobs.length = 0; // let the generated bytes be collected
-
-    const copy = join(dir, 'copy.tpk');
-    const cps: number[] = [];
-    const cpSyncs: number[] = [];
-    const imports: number[] = [];
-    const verifies: number[] = [];
-    let cachesDropped = false;
-    let blobsCopied = 0;
-    for (let round = 0; round < rounds; round++) {
-      cachesDropped = dropPageCaches();
-      const cp = await timeSeconds(() => {
-        const r = spawnSync('cp', [pack.path, copy]);
-        if (r.status !== 0) throw new Error(`cp failed: ${r.stderr}`);
-      });
-      const sync = await timeSeconds(() => spawnSync('sync', [copy]));
-      fs.rmSync(copy);
-      cps.push(cp);
-      cpSyncs.push(cp + sync);
-
-      const data = join(dir, `data-${round}`);
-      await enrolTestRoot(data);
-      const lib = new PackLibrary({ dataDir: data, reserveBytes: 0 });
-      spawnSync('sync');
-      dropPageCaches();
-      let result: Awaited<ReturnType<PackLibrary['import']>>[number] | undefined;
-      let started = 0;
-      let copyingAt = 0;
-      const seconds = await timeSeconds(async () => {
-        started = Date.now();
-        [result] = await lib.import(pack.path, {
-          onProgress: (p) => {
-            if (p.phase === 'copying' && !copyingAt) copyingAt = Date.now();
-          },
-        });
-      });
-      if (!result || result.bytesCopied === 0) throw new Error('import copied nothing');
-      const scrub = await lib.scrub();
-      if (scrub.bad.length > 0) throw new Error(`scrub found ${scrub.bad.length} bad blobs after import`);
-      imports.push(seconds);
-      verifies.push((copyingAt - started) / 1000);
-      blobsCopied = result.blobsCopied;
-      console.log(`round ${round + 1}: cp ${cp.toFixed(2)} s, cp+sync ${(cp + sync).toFixed(2)} s, import ${seconds.toFixed(2)} s (before copying: ${((copyingAt - started) / 1000).toFixed(2)} s), scrub clean`);
-      fs.rmSync(data, { recursive: true, force: true });
-      spawnSync('sync');
+    const cachesDropped = dropPageCaches();
+    const fast: Round[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = await measureRound(pack.path, dir, `fast-${i}`);
+      fast.push(r);
+      console.log(`round ${i + 1}: cp ${r.cp.toFixed(2)} s, cp+sync ${r.cpSync.toFixed(2)} s, import ${r.import.toFixed(2)} s (before copying ${r.verify.toFixed(2)} s) → ${(r.import / r.cpSync).toFixed(3)}, scrub clean`);
     }
-    const cpSeconds = median(cps);
-    const cpSyncSeconds = median(cpSyncs);
-    const importSeconds = median(imports);
-    console.log(`page caches dropped: ${cachesDropped}; medians of ${rounds} rounds`);
-    console.log(`cp:            ${cpSeconds.toFixed(2)} s  (${(bytes / cpSeconds / 1e6).toFixed(0)} MB/s)`);
-    console.log(`cp + sync:     ${cpSyncSeconds.toFixed(2)} s  (${(bytes / cpSyncSeconds / 1e6).toFixed(0)} MB/s)`);
-    console.log(`import:        ${importSeconds.toFixed(2)} s  (${(bytes / importSeconds / 1e6).toFixed(0)} MB/s), ${blobsCopied} blobs verified; open+verify before copying ${median(verifies).toFixed(2)} s`);
-    printResult({
-      bench: 'import',
-      bytes,
-      blobs: blobsCopied,
-      rounds,
-      cachesDropped,
-      verifySeconds: round(median(verifies)),
-      cpSeconds: round(cpSeconds),
-      cpSyncSeconds: round(cpSyncSeconds),
-      importSeconds: round(importSeconds),
-      ratio: round(importSeconds / cpSeconds),
-      ratioVsDurableCp: round(importSeconds / cpSyncSeconds),
-    });
+    const fastSummary = summary(fast, bytes);
+    console.log(`page caches dropped: ${cachesDropped}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    describe('fast source', fastSummary);
+
+    let throttled: Record<string, unknown> = { skipped: 'disabled (--no-throttle)' };
+    if (throttleMbps > 0) {
+      const slowSpecs = blobSpecs(Math.round(throttleGib * 1024 * 1024 * 1024), throttleGib);
+      const slow = await writeTestPack(join(dir, 'slow-stick'), { id: 'cn.bench.import-slow', blobs: slowSpecs });
+      const slowBytes = fs.statSync(slow.path).size;
+      slow.blobs.length = 0;
+      const bps = throttleMbps * 1e6;
+      console.log(`throttled source: ${throttleMbps} MB/s, pack of ${(slowBytes / 1024 / 1024).toFixed(0)} MiB …`);
+      const outcome = await withThrottledReads(slow.path, bps, async () => {
+        const rs: Round[] = [];
+        for (let i = 0; i < throttleRounds; i++) {
+          const r = await measureRound(slow.path, dir, `slow-${i}`);
+          rs.push(r);
+          console.log(`throttled round ${i + 1}: cp ${r.cp.toFixed(2)} s, cp+sync ${r.cpSync.toFixed(2)} s, import ${r.import.toFixed(2)} s (before copying ${r.verify.toFixed(2)} s) → ${(r.import / r.cpSync).toFixed(3)}`);
+        }
+        return rs;
+      });
+      if ('skipped' in outcome) {
+        console.log(`throttled source: skipped — ${outcome.skipped}`);
+        throttled = { skipped: outcome.skipped };
+      } else {
+        const s = summary(outcome.result, slowBytes);
+        describe(`throttled source (${throttleMbps} MB/s)`, s);
+        throttled = { mbps: throttleMbps, ...s };
+      }
+    }
+    printResult({ bench: 'import', cachesDropped, loadAverage: round(loadavg()[0]!), ...fastSummary, throttled });
   } finally {
     if (keep) console.error(`kept ${dir}`);
     else cleanup();
