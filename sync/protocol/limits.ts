@@ -32,4 +32,4 @@ export const LIMITS = {
   enrollmentCodeSeconds: 7 * 24 * 3600,
 } as const;
 
-export type Limits = typeof LIMITS;
+export type Limits = { [K in keyof typeof LIMITS]: number };
