@@ -64,7 +64,8 @@ export const ONE_WAY = /** @type {const} */ ([
 
 // Packages per runtime. A package may be listed by name or by scope (`@fastify/*`).
 const PURE = ['zod', '@noble/hashes', '@noble/ed25519', 'pinyin-pro'];
-const BROWSER_ONLY = ['dexie', 'react', 'react-dom', 'react-i18next', 'i18next', 'react-router-dom'];
+// pdfjs-dist: its legacy build only (Chrome 108); the fonts are CSS-only, imported from renderer CSS.
+const BROWSER_ONLY = ['dexie', 'react', 'react-dom', 'react-i18next', 'i18next', 'react-router-dom', 'pdfjs-dist'];
 const NODE_ANY = ['yaml', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe'];
 const SERVER_ONLY = ['fastify', 'fastify-plugin', '@fastify/*', 'pg', '@electric-sql/pglite', '@aws-sdk/*'];
 
