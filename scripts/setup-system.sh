@@ -4,8 +4,11 @@
 #   fonts-noto-cjk  Chinese glyphs in headless Chromium, screenshots and sample PDFs
 #   espeak-ng, sox  Mandarin narration for the sample packs
 #   zip, unzip      the pack-build benchmark baseline and zip interoperability tests
+#   postgresql      server binaries (initdb, postgres) for the cloud suite's throwaway PostgreSQL on
+#                   loopback in a temp dir (sync/server/testing/postgres-server.ts); no system service is
+#                   used or needed. In CI (CI=true) the cloud tests FAIL when these binaries are missing.
 set -euo pipefail
-PACKAGES=(chromium fonts-noto-cjk espeak-ng sox zip unzip)
+PACKAGES=(chromium fonts-noto-cjk espeak-ng sox zip unzip postgresql)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
