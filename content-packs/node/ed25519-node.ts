@@ -2,6 +2,7 @@
  * Ed25519 on node:crypto (Node 16+: KeyObject with 'ed25519'). Raw 32-byte keys are wrapped in
  * their fixed DER prefixes (PKCS#8 for private, SPKI for public) — no JWK base64url juggling.
  */
+import { ExtendedPoint } from '@noble/ed25519';
 import * as crypto from 'crypto';
 import type { Ed25519 } from '../format/ed25519';
 
@@ -30,6 +31,7 @@ export const nodeEd25519: Ed25519 = {
   },
   async verify(signature, message, publicKey) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
+    if (!strictEncodings(publicKey, signature)) return false;
     try {
       return crypto.verify(null, message, ed25519PublicKeyObject(publicKey), signature);
     } catch {
@@ -37,3 +39,18 @@ export const nodeEd25519: Ed25519 = {
     }
   },
 };
+
+/**
+ * RFC 8032 strict checks OpenSSL leaves out: A and R canonically encoded (y < p) and A not of small
+ * order (with a small-order key, S = 0 and R = identity "sign" every message). The browser-side
+ * verifier (format/ed25519.ts, noble with zip215: false) makes the same checks.
+ */
+function strictEncodings(publicKey: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    const A = ExtendedPoint.fromHex(publicKey, false);
+    ExtendedPoint.fromHex(signature.subarray(0, 32), false);
+    return !A.isSmallOrder();
+  } catch {
+    return false;
+  }
+}
