@@ -5,6 +5,7 @@ import { lessonsMethods } from './methods/lessons';
 import { materialsEvents, materialsMethods } from './methods/materials';
 import { packsEvents, packsMethods } from './methods/packs';
 import { storageMethods } from './methods/storage';
+import { teacherMethods } from './methods/teacher';
 
 /**
  * The whole bridge: every request the renderer may make of the machine and every event the
@@ -18,6 +19,7 @@ export const bridgeMethods = {
   ...packsMethods,
   ...lessonsMethods,
   ...materialsMethods,
+  ...teacherMethods,
 };
 
 export const bridgeEvents = {

@@ -59,6 +59,12 @@ export const BRIDGE_METHOD_NAME_LIST = [
   'materials.attach',
   'materials.detach',
   'materials.remove',
+  'teacher.status',
+  'teacher.setPin',
+  'teacher.unlock',
+  'teacher.resetPin',
+  'teacher.touch',
+  'teacher.lock',
 ] as const;
 
 export const BRIDGE_EVENT_NAME_LIST = [

@@ -14,6 +14,7 @@ import { createLessonsFeature } from './handlers/lessons';
 import { chainMediaResolvers, createMaterialsFeature } from './handlers/materials';
 import { createPacksFeature } from './handlers/packs';
 import { createStorageFeature } from './handlers/storage';
+import { createTeacherFeature, guardPrivileged, type TeacherFeatureOptions, type TeacherSessions } from './handlers/teacher';
 import { readSettings } from './settings';
 
 /** Env var: folders (path.delimiter-separated) shown as if they were USB sticks. */
@@ -51,12 +52,19 @@ export interface HostOptions {
   /** Poll interval of the drives feature (default 2 s). */
   drivesIntervalMs?: number;
   log?: (msg: string) => void;
+  /** Teacher session idle expiry and clock (tests). */
+  teacher?: TeacherFeatureOptions;
 }
 
 export interface Host {
   handlers: BridgeHandlers;
-  /** 我的资料: also reached directly by the HTTP upload route (`POST /api/materials/upload`). */
-  materials: MaterialLibrary;
+  /**
+   * 我的资料: also reached directly by the HTTP upload route (`POST /api/materials/upload`), which
+   * calls `authorize(teacherSession)` before it reads the body (teacher mode only).
+   */
+  materials: MaterialLibrary & { authorize(teacherSession: string | undefined): void };
+  /** Live teacher sessions (privileged methods and the upload route check them). */
+  teacher: TeacherSessions;
   /** Features emit here; both transports subscribe. */
   events: EventHub;
   /** `/media/<sha256>` lookups (content store); answers null for everything until packs are installed. */
@@ -107,24 +115,30 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   const lessons = createLessonsFeature(packs.library);
   const materials = createMaterialsFeature(context, packs.library);
-  const features = [app, storage, packs, drives, lessons, materials];
+  const teacher = createTeacherFeature(context, options.teacher);
+  const features = [app, storage, packs, drives, lessons, materials, teacher];
 
   // A missing handler here is a type error: every contract method must be implemented once.
-  const handlers: BridgeHandlers = {
+  // Privileged methods (packs.import/remove/export, materials changes) need a teacher session.
+  const handlers: BridgeHandlers = guardPrivileged({
     ...app.handlers,
     ...storage.handlers,
     ...packs.handlers,
     ...drives.handlers,
     ...lessons.handlers,
     ...materials.handlers,
-  };
+    ...teacher.handlers,
+  }, teacher.sessions);
   // Pack blobs first, then the teacher's own files (both live in the one content store).
   const media: MediaResolver = chainMediaResolvers(features.flatMap((f) => (f.media ? [f.media] : [])));
 
   let disposed = false;
   return {
     handlers,
-    materials: materials.materials,
+    materials: Object.assign(materials.materials, {
+      authorize: (teacherSession: string | undefined) => teacher.sessions.require(teacherSession, 'materials.upload'),
+    }),
+    teacher: teacher.sessions,
     events,
     media,
     context,

@@ -4,6 +4,7 @@ import { HashRouter } from 'react-router-dom';
 import { AppProviders, AppRoutes } from './app/App';
 import { installQuitHandshake, requestPersistentStorage } from './app/lifecycle';
 import { createBridge } from './bridge/create-bridge';
+import { withTeacherSession } from './bridge/teacher-session';
 import { TeachPointDB } from './db/db';
 import { createI18n } from './i18n/i18n';
 import { preparePlatform } from './platform/create-platform';
@@ -12,7 +13,8 @@ import './styles.css';
 // Composition root: everything is chosen once, here.
 // 1. Transport (IPC if the Electron preload is present, else HTTP; the token leaves the URL now,
 //    before HashRouter reads the fragment). 2. Platform. 3. Database. 4. Translations.
-const bridge = createBridge();
+// Privileged calls (pack removal/export/import, 我的资料 changes) carry the teacher session when unlocked.
+const bridge = withTeacherSession(createBridge());
 const platform = preparePlatform(bridge);
 const i18n = createI18n();
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod } from '../define';
 import { SHA256_HEX } from '../../media/media';
+import { teacherSessionField } from './teacher';
 
 /** Kinds of files a teacher may add to 我的资料 (teacher's own materials). */
 export const MATERIAL_KINDS = ['video', 'audio', 'pdf', 'image'] as const;
@@ -50,22 +51,22 @@ export const materialsMethods = {
   'materials.list': defineMethod("The teacher's own files (我的资料)", z.object({}).strict(), z.array(Material)),
   'materials.add': defineMethod(
     'Add a local video, audio, PDF or image file (videos Chromium cannot play are converted); the file itself is left alone',
-    z.object({ path: z.string().min(1), title: Title.optional() }).strict(),
+    z.object({ path: z.string().min(1), title: Title.optional(), ...teacherSessionField }).strict(),
     Material,
   ),
   'materials.attach': defineMethod(
     'Show a material on a lesson page',
-    z.object({ id: z.string().min(1), packId: z.string().min(1), lessonId: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1), packId: z.string().min(1), lessonId: z.string().min(1), ...teacherSessionField }).strict(),
     Material,
   ),
   'materials.detach': defineMethod(
     'Take a material off a lesson page (the material stays in 我的资料)',
-    z.object({ id: z.string().min(1), packId: z.string().min(1), lessonId: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1), packId: z.string().min(1), lessonId: z.string().min(1), ...teacherSessionField }).strict(),
     Material,
   ),
   'materials.remove': defineMethod(
     'Delete a material from this computer (bytes nothing else uses are freed)',
-    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1), ...teacherSessionField }).strict(),
     z.object({ id: z.string(), bytesFreed: z.number().nonnegative() }),
   ),
 };

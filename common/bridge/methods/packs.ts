@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod } from '../define';
+import { teacherSessionField } from './teacher';
 
 export const LocalizedTitle = z.object({ 'zh-CN': z.string() }).catchall(z.string());
 
@@ -60,7 +61,7 @@ export const packsMethods = {
   'packs.list': defineMethod('Installed content packs', z.object({}).strict(), z.array(InstalledPack)),
   'packs.import': defineMethod(
     'Verify and import a .tpk file (refused before copying if signature/manifest/certificate fail); one import at a time',
-    z.object({ path: z.string().min(1), force: z.boolean().optional() }).strict(),
+    z.object({ path: z.string().min(1), force: z.boolean().optional(), ...teacherSessionField }).strict(),
     ImportResult,
   ),
   'packs.cancelImport': defineMethod(
@@ -70,12 +71,12 @@ export const packsMethods = {
   ),
   'packs.remove': defineMethod(
     'Uninstall a pack and free the blobs only it used',
-    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1), ...teacherSessionField }).strict(),
     z.object({ id: z.string(), version: z.number().int().nonnegative(), bytesFreed: z.number().nonnegative() }),
   ),
   'packs.export': defineMethod(
     'Write installed packs as verified .tpk files into a folder (e.g. a USB stick)',
-    z.object({ ids: z.array(z.string().min(1)).min(1), toDir: z.string().min(1) }).strict(),
+    z.object({ ids: z.array(z.string().min(1)).min(1), toDir: z.string().min(1), ...teacherSessionField }).strict(),
     z.object({ files: z.array(ExportedPack), freeBytesBefore: z.number().nonnegative().nullable() }),
   ),
 };

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   'packs remove': () => import('./commands/packs-remove'),
   'packs export': () => import('./commands/packs-export'),
   'store scrub': () => import('./commands/store-scrub'),
+  'teacher reset-pin': () => import('./commands/teacher-reset-pin'),
 };
 
 async function help(io: Io): Promise<void> {

@@ -15,6 +15,8 @@ let root: string;
 let host: Host;
 let server: HttpTransport;
 let png: Buffer;
+/** Uploads are teacher-mode only: a session from setting the PIN (X-Teacher-Session header). */
+let teacherSession: string;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(join(tmpdir(), 'tp-upload-'));
@@ -23,6 +25,7 @@ beforeAll(async () => {
   png = fs.readFileSync(pngFile);
   host = await createHost({ dataDir: join(root, 'data'), shell: 'browser', appVersion: '0.0.0-test', extraDrives: [], readDrives: async () => [], log: () => undefined });
   server = await startHttpTransport({ handlers: host.handlers, events: host.events, media: host.media, materials: host.materials, staticDir: null, token: TOKEN, maxUploadBytes: LIMIT, log: () => undefined });
+  teacherSession = (await host.handlers['teacher.setPin']({ pin: '2468' })).session;
 });
 
 afterAll(async () => {
@@ -53,7 +56,8 @@ function request(path: string, init: { method?: string; headers?: Record<string,
   });
 }
 
-const upload = (name: string, body: Buffer, headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }, chunked = false) =>
+const authHeaders = () => ({ Authorization: `Bearer ${TOKEN}`, 'X-Teacher-Session': teacherSession });
+const upload = (name: string, body: Buffer, headers: Record<string, string> = authHeaders(), chunked = false) =>
   request(`/api/materials/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', ...headers }, body, chunked });
 
 const json = (r: Reply) => JSON.parse(r.body.toString('utf8')) as { ok: boolean; value?: { id: string; title: string; kind: string; blob: { sha256: string; mime: string } }; error?: { code: string; message: { zh: string; en: string } } };
@@ -76,6 +80,16 @@ describe('POST /api/materials/upload', () => {
     expect(workFiles()).toEqual([]);
   });
 
+  it('refuses an upload without a live teacher session (teacher.locked) before reading the body', async () => {
+    for (const extra of [{}, { 'X-Teacher-Session': 'not-a-session-0123456789' }] as Array<Record<string, string>>) {
+      const r = await upload('a.png', png, { Authorization: `Bearer ${TOKEN}`, ...extra });
+      expect(r.status).toBe(422);
+      expect(json(r).error?.code).toBe('teacher.locked');
+    }
+    expect(await host.materials.list()).toEqual([]);
+    expect(workFiles()).toEqual([]);
+  });
+
   it('stores an uploaded picture as a material under its own name, served afterwards from /media', async () => {
     const r = await upload('黑板报.png', png);
     expect(r.status).toBe(200);
@@ -94,7 +108,7 @@ describe('POST /api/materials/upload', () => {
     const declared = await upload('big.png', big);
     expect(declared.status).toBe(413);
     expect(json(declared).error?.code).toBe('materials.too-large');
-    const streamed = await upload('big.png', big, { Authorization: `Bearer ${TOKEN}`, 'Transfer-Encoding': 'chunked' }, true);
+    const streamed = await upload('big.png', big, { ...authHeaders(), 'Transfer-Encoding': 'chunked' }, true);
     expect(streamed.status).toBe(413);
     expect(json(streamed).error?.code).toBe('materials.too-large');
     expect(workFiles()).toEqual([]);

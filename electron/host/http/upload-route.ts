@@ -12,7 +12,15 @@ import { sendBridgeError, sendError, sendJson } from './respond';
 export interface MaterialUploadTarget {
   readonly library: { readonly dataDir: string };
   add(file: string, options: { title?: string; originalName?: string; onProgress?: (p: MaterialProgress) => void }): Promise<Material>;
+  /**
+   * Throws (`teacher.locked`) unless the `X-Teacher-Session` header names a live teacher session;
+   * called before a byte of the body is read. The host's target always has it.
+   */
+  authorize?(teacherSession: string | undefined): void;
 }
+
+/** Header carrying the teacher session on the upload route (the bridge carries it in the request). */
+export const TEACHER_SESSION_HEADER = 'x-teacher-session';
 
 export interface UploadOptions {
   events: BridgeEventSink;
@@ -52,6 +60,17 @@ export async function handleMaterialUpload(
   if (!target || name === '' || name === '.' || name === '..') {
     req.resume();
     return sendBridgeError(res, 'bridge.invalid-request', 400, { reason: target ? 'name' : 'unavailable' });
+  }
+  if (target.authorize) {
+    const header = req.headers[TEACHER_SESSION_HEADER];
+    try {
+      target.authorize(Array.isArray(header) ? header[0] : header);
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      req.resume();
+      if (isTeachPointError(err)) return sendError(res, err.toData(), 422);
+      throw err;
+    }
   }
   const title = query.get('title')?.trim() || undefined;
   const maxBytes = options.maxBytes ?? MAX_MATERIAL_BYTES;

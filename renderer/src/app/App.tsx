@@ -6,7 +6,9 @@ import { LessonPage } from '../features/lessons/LessonPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { MaterialsPage } from '../features/materials/MaterialsPage';
 import { SearchPage } from '../features/search/SearchPage';
+import { StudentIdleWatcher } from '../features/student/StudentIdleWatcher';
 import { StudentPage } from '../features/student/StudentPage';
+import { TeacherModeProvider } from '../features/teacher/teacher-mode';
 import { TeacherPage } from '../features/teacher/TeacherPage';
 import { ErrorMessage } from './ErrorMessage';
 import { Frame } from './Frame';
@@ -27,7 +29,9 @@ function NotFound() {
 /** The routes inside the frame. Needs a router around it (HashRouter in main.tsx, MemoryRouter in tests). */
 export function AppRoutes() {
   return (
-    <Routes>
+    <>
+      <StudentIdleWatcher />
+      <Routes>
       <Route element={<Frame />}>
         <Route index element={<LibraryPage />} />
         <Route path="teacher" element={<TeacherPage />} />
@@ -37,7 +41,8 @@ export function AppRoutes() {
         <Route path="lesson/:packId/:lessonId" element={<LessonPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
-    </Routes>
+      </Routes>
+    </>
   );
 }
 
@@ -57,7 +62,9 @@ export function AppProviders({ services, i18n, children }: { services: Services;
   return (
     <I18nextProvider i18n={i18n}>
       <ServicesProvider services={services}>
-        <ErrorBoundary>{children}</ErrorBoundary>
+        <TeacherModeProvider>
+          <ErrorBoundary>{children}</ErrorBoundary>
+        </TeacherModeProvider>
       </ServicesProvider>
     </I18nextProvider>
   );

@@ -7,6 +7,7 @@ import { TeachPointError } from '../../../common/errors/errors';
 import { LANGUAGE_STORAGE_KEY } from '../i18n/i18n';
 import { deferred, FakeBridge, sampleInfo, sampleStorage } from '../test/fake-bridge';
 import { MemoryStorage, renderApp, type Rendered } from '../test/render';
+import { fakeTeacher } from '../test/teacher';
 
 let rendered: Rendered | null = null;
 afterEach(async () => {
@@ -17,6 +18,8 @@ afterEach(async () => {
 
 function baseHandlers() {
   return {
+    // Teacher mode on: pack removal, export and import are teacher-only controls.
+    ...fakeTeacher({ unlocked: true }).handlers,
     'app.info': async () => sampleInfo,
     'storage.usage': async () => sampleStorage,
     'packs.list': async (): Promise<InstalledPack[]> => [],
@@ -98,7 +101,7 @@ describe('app shell (real Chromium, fake bridge)', () => {
     await userEvent.click(nav.getByRole('link', { name: '学生' }));
     await expect.element(page.getByRole('heading', { level: 1, name: '学生' })).toBeVisible();
     await expect.element(nav.getByRole('link', { name: '学生' })).toHaveAttribute('aria-current', 'page');
-    await userEvent.click(page.getByRole('main').getByRole('link', { name: '返回资源库' }));
+    await userEvent.click(nav.getByRole('link', { name: '资源库' }));
     await expect.element(page.getByRole('heading', { level: 1, name: '资源库' })).toBeVisible();
   });
 

@@ -223,7 +223,7 @@ export const en: Translation = {
     padLabel: 'Picture password',
     padBack: 'Not me, go back',
     hello: 'Hello, {{name}}!',
-    starsLabel: 'stars (exercise sets mastered)',
+    starsCount: '{{count}} stars (one for each exercise set mastered)',
     nextChild: 'Next learner',
     myAssignments: 'My work',
     noMyAssignments: 'Nothing assigned right now. You can watch lessons and do exercises in the Library.',

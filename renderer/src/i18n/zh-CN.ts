@@ -221,7 +221,7 @@ export const zhCN = {
     padLabel: '图片密码',
     padBack: '不是我，返回',
     hello: '你好，{{name}}！',
-    starsLabel: '颗星星（掌握的练习）',
+    starsCount: '{{count}} 颗星星（每掌握一组练习得一颗）',
     nextChild: '换下一位同学',
     myAssignments: '我的任务',
     noMyAssignments: '现在没有任务。可以去资源库看课、做练习。',

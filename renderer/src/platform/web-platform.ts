@@ -1,6 +1,7 @@
 import type { Material } from '../../../common/bridge/methods/materials';
 import { bridgeError } from '../../../common/bridge/errors';
 import { SHA256_HEX } from '../../../common/media/media';
+import { teacherSession } from '../bridge/teacher-session';
 import { unwrapResult } from '../bridge/validate';
 import type { RendererBridge } from '../bridge/types';
 import { BasePlatform, encodeEntryPath } from './base-platform';
@@ -44,6 +45,9 @@ export class WebPlatform extends BasePlatform {
     if (title) params.set('title', title);
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    // Teacher mode only: the host refuses the upload (teacher.locked) without a live session.
+    const session = teacherSession.get();
+    if (session) headers['X-Teacher-Session'] = session;
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}/api/materials/upload?${params.toString()}`, { method: 'POST', headers, body: file, cache: 'no-store' });

@@ -10,6 +10,7 @@ import { pickTitle, useLanguage } from '../../app/localized';
 import { useBridgeEvent, useBridgeQuery, useServices } from '../../app/services';
 import { durationKey, durationParts } from '../../format/format';
 import { ExerciseRunner } from '../exercises/ExerciseRunner';
+import { TeacherOnly } from '../teacher/TeacherOnly';
 import { forgetChangedPacks, loadPackContent } from './catalog';
 import { MediaView, type PlayableMedia } from './media-views';
 
@@ -122,7 +123,9 @@ export function LessonPage() {
           {current ? <ResourceStage key={current.key} item={current} content={content} packId={packId} /> : <p className="muted">{t('lesson.choose')}</p>}
         </div>
       </div>
-      <AttachMaterials packId={packId} lessonId={lessonId} materials={materials.data ?? []} />
+      <TeacherOnly quiet>
+        <AttachMaterials packId={packId} lessonId={lessonId} materials={materials.data ?? []} />
+      </TeacherOnly>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes, formatDate } from '../../format/format';
+import { TeacherOnly } from '../teacher/TeacherOnly';
 import { ExportPack } from './ExportPack';
 
 /** One installed pack: meta, export to a stick, remove (not while its export runs). */
@@ -35,8 +36,11 @@ function InstalledPackItem({
         {t('library.size', { size: formatBytes(pack.bytes) })}
       </span>
       <span className="pack-meta muted">{t('library.installedAt', { date: formatDate(pack.installedAt, language) })}</span>
-      <ExportPack pack={pack} drives={drives} disabled={importing} onBusyChange={setExporting} onExported={onExported} />
-      <ConfirmRemove title={title} texts="library" disabled={importing || exporting} onRemove={() => bridge.call('packs.remove', { id: pack.id })} />
+      {/* Export and removal are teacher-mode only (the host refuses them without a teacher session too). */}
+      <TeacherOnly quiet>
+        <ExportPack pack={pack} drives={drives} disabled={importing} onBusyChange={setExporting} onExported={onExported} />
+        <ConfirmRemove title={title} texts="library" disabled={importing || exporting} onRemove={() => bridge.call('packs.remove', { id: pack.id })} />
+      </TeacherOnly>
     </li>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { useBridgeEvent, useServices } from '../../app/services';
 import { formatBytes } from '../../format/format';
+import { TeacherOnly } from '../teacher/TeacherOnly';
 import type { ActiveImport } from './use-import';
 
 type Scan = { state: 'scanning' } | { state: 'done'; packs: FoundPack[] } | { state: 'error'; error: unknown };
@@ -136,6 +137,7 @@ function FoundPackRow({ pack, active, onImport }: { pack: FoundPack; active: Act
         <span className={`badge badge-${pack.status}`}>{t(`usb.status.${pack.status}`, { installed })}</span>
       </div>
       {canImport ? (
+        <TeacherOnly>
         <button
           type="button"
           className="button button-primary"
@@ -145,6 +147,7 @@ function FoundPackRow({ pack, active, onImport }: { pack: FoundPack; active: Act
         >
           {pack.status === 'update' ? t('import.updateButton') : t('import.button')}
         </button>
+        </TeacherOnly>
       ) : null}
     </li>
   );

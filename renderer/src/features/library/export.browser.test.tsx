@@ -7,6 +7,7 @@ import { TeachPointError } from '../../../../common/errors/errors';
 import { deferred, FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
 import { renderApp, type Rendered } from '../../test/render';
 import { exportDirOn } from './ExportPack';
+import { fakeTeacher } from '../../test/teacher';
 
 let rendered: Rendered | null = null;
 afterEach(async () => {
@@ -43,6 +44,8 @@ const onStick: FoundPack = {
 
 function handlers(drives: RemovableDrive[]) {
   return {
+    // Export is a teacher-mode control.
+    ...fakeTeacher({ unlocked: true }).handlers,
     'app.info': async () => sampleInfo,
     'storage.usage': async () => sampleStorage,
     'packs.list': async () => [installed],

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../app/ErrorMessage';
 import { useLanguage } from '../../app/localized';
 import { useBridgeEvent, useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes, formatDate } from '../../format/format';
+import { TeacherOnly } from '../teacher/TeacherOnly';
 
 /** What the browser's file chooser offers (the host decides in the end, by probing the file). */
 const ACCEPT = 'video/*,audio/*,image/*,application/pdf,.pdf,.avi,.wmv,.flv,.rmvb,.rm,.mkv,.mpg,.mpeg,.vob,.3gp,.wma,.amr';
@@ -54,6 +55,7 @@ export function MaterialsPage() {
         <h2 id="materials-add">{t('materials.add')}</h2>
         <p>{t('materials.intro')}</p>
         <p className="muted">{t('materials.accepts')}</p>
+        <TeacherOnly>
         {platform.supportsFilePicker() ? (
           <button type="button" className="button button-primary" disabled={busy !== null} onClick={() => void pick().catch(setError)}>
             {t('materials.add')}
@@ -66,6 +68,7 @@ export function MaterialsPage() {
         ) : (
           <p className="notice">{t('materials.unsupported')}</p>
         )}
+        </TeacherOnly>
         {busy ? (
           <div className="notice" role="status">
             <p>{t('materials.adding', { name: busy })}</p>
@@ -116,7 +119,9 @@ function MaterialRow({ material: m }: { material: Material }) {
         {t('materials.addedAt', { date: formatDate(m.addedAt, language) })} ·{' '}
         {m.attachedTo.length > 0 ? t('materials.attachedCount', { count: m.attachedTo.length }) : t('materials.notAttached')}
       </span>
-      <ConfirmRemove title={m.title} texts="materials" onRemove={() => bridge.call('materials.remove', { id: m.id })} />
+      <TeacherOnly quiet>
+        <ConfirmRemove title={m.title} texts="materials" onRemove={() => bridge.call('materials.remove', { id: m.id })} />
+      </TeacherOnly>
     </li>
   );
 }
