@@ -26,6 +26,8 @@ export interface TextKeys {
   full: string;
   /** first letter of every syllable: `jf` */
   initials: string;
+  /** the three joined by \u0001: one `includes` rejects a title that matches none of them */
+  all: string;
 }
 
 export interface ContextValue {
@@ -86,7 +88,7 @@ export function textKeys(title: string, cache?: Map<string, TextKeys>): TextKeys
     full = text;
     initials = text;
   }
-  const keys = { text, full, initials };
+  const keys = { text, full, initials, all: `${text}\u0001${full}\u0001${initials}` };
   cache?.set(title, keys);
   return keys;
 }
@@ -226,6 +228,7 @@ function planToken(token: string, contexts: readonly ContextValue[], depth = 0):
 
 /** How well `token` matches one title: exact > start > inside; 汉字 > pinyin > initials. 0 = no match. */
 function keyScore(keys: TextKeys, token: string): number {
+  if (!keys.all.includes(token)) return 0;
   if (keys.text === token) return 100;
   if (keys.text.startsWith(token)) return 80;
   if (keys.text.includes(token)) return 60;
@@ -235,17 +238,39 @@ function keyScore(keys: TextKeys, token: string): number {
   return 0;
 }
 
-function tokenScore(doc: SearchDoc, plan: TokenPlan): number {
-  const own = keyScore(doc.keys, plan.token);
-  if (own > 0) return own;
-  const lesson = keyScore(doc.lessonKeys, plan.token);
-  if (lesson > 0) return lesson * 0.7;
-  let best = 0;
-  for (const c of doc.contexts) {
-    const inside = plan.inside.get(c);
-    if (inside !== undefined) best = Math.max(best, inside * 0.2);
+/** A token as it applies to one lesson: itself, and what is left after that lesson's context prefixes. */
+interface SubToken {
+  token: string;
+  /** 0.95 per context prefix taken off */
+  factor: number;
+  /** score of the lesson title for this sub-token (already weighted) */
+  lesson: number;
+  /** score of a context title containing the sub-token (already weighted) */
+  inside: number;
+}
+
+/**
+ * Everything about one token that depends only on the lesson (its title and contexts), computed once
+ * per lesson: the resources of a lesson are adjacent in the index and share these objects.
+ */
+function subTokens(plan: TokenPlan, lessonKeys: TextKeys, contexts: readonly number[], factor = 1, out: SubToken[] = []): SubToken[] {
+  let inside = 0;
+  for (const c of contexts) inside = Math.max(inside, plan.inside.get(c) ?? 0);
+  out.push({ token: plan.token, factor, lesson: keyScore(lessonKeys, plan.token) * 0.7, inside: inside * 0.2 });
+  for (const c of contexts) {
     const rests = plan.rests.get(c);
-    if (rests) for (const rest of rests) best = Math.max(best, tokenScore(doc, rest) * 0.95);
+    if (rests) for (const rest of rests) subTokens(rest, lessonKeys, contexts, factor * 0.95, out);
+  }
+  return out;
+}
+
+/** own title first, then the lesson title, then a context title — for the best reading of the token. */
+function tokenScore(keys: TextKeys, subs: readonly SubToken[]): number {
+  let best = 0;
+  for (const sub of subs) {
+    const own = keyScore(keys, sub.token);
+    const s = (own > 0 ? own : sub.lesson > 0 ? sub.lesson : sub.inside) * sub.factor;
+    if (s > best) best = s;
   }
   return best;
 }
@@ -291,49 +316,59 @@ export function queryTokens(query: string): string[] {
 }
 
 /** Search the index; at most `lessonLimit` lessons are returned (every matching resource is counted). */
-export function search(index: SearchIndex, query: string, lessonLimit = 60): SearchResult {
+export function search(index: SearchIndex, query: string, lessonLimit = 40): SearchResult {
   const tokens = queryTokens(query);
   if (tokens.length === 0) return { query, total: 0, groups: [], moreLessons: 0 };
   const plans = tokens.map((t) => planToken(t, index.contexts));
-  const hits: SearchHit[] = [];
-  for (const doc of index.docs) {
+  const docs = index.docs;
+  // Scores in one typed array and one small record per matching lesson: a query that matches all
+  // 20,000 resources allocates 4,000 records, not 20,000 hit objects. Hits are materialised only
+  // for the lessons shown.
+  const scores = new Float64Array(docs.length);
+  const matched: Array<{ first: number; last: number; score: number }> = [];
+  let total = 0;
+  let lessonContexts: readonly number[] | null = null;
+  let subs: SubToken[][] = [];
+  let current: { first: number; last: number; score: number } | null = null;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    if (doc.contexts !== lessonContexts) {
+      // next lesson (its resources are adjacent and share the contexts array)
+      lessonContexts = doc.contexts;
+      subs = plans.map((plan) => subTokens(plan, doc.lessonKeys, doc.contexts));
+      current = null;
+    }
     let score = 0;
-    for (const plan of plans) {
-      const s = tokenScore(doc, plan);
-      if (s === 0) {
+    for (const s of subs) {
+      const t = tokenScore(doc.keys, s);
+      if (t === 0) {
         score = 0;
         break;
       }
-      score += s;
+      score += t;
     }
-    if (score > 0) hits.push({ doc, score });
+    if (score === 0) continue;
+    scores[i] = score;
+    total++;
+    if (!current) matched.push((current = { first: i, last: i, score }));
+    current.last = i;
+    if (score > current.score) current.score = score;
   }
   // lessons: best resource first, then pack + tree order (stable, predictable)
-  const lessons = new Map<string, LessonHit>();
-  for (const h of hits) {
-    const key = `${h.doc.packId}\u0000${h.doc.lessonId}`;
-    let l = lessons.get(key);
-    if (!l) {
-      l = { packId: h.doc.packId, lessonId: h.doc.lessonId, lessonTitle: h.doc.lessonTitle, trail: h.doc.trail, score: 0, resources: [] };
-      lessons.set(key, l);
-    }
-    l.resources.push(h);
-    l.score = Math.max(l.score, h.score);
-  }
-  const ranked = [...lessons.values()].sort((a, b) => b.score - a.score || cmp(a.packId, b.packId) || a.resources[0]!.doc.order - b.resources[0]!.doc.order);
-  const shown = ranked.slice(0, lessonLimit);
+  matched.sort((a, b) => b.score - a.score || a.first - b.first);
+  const shown = matched.slice(0, lessonLimit);
   const groups = new Map<string, ResultGroup>();
-  for (const l of shown) {
-    l.resources.sort((a, b) => b.score - a.score || a.doc.order - b.doc.order);
-    const d = l.resources[0]!.doc;
+  for (const m of shown) {
+    const resources: SearchHit[] = [];
+    for (let i = m.first; i <= m.last; i++) if (scores[i]! > 0) resources.push({ doc: docs[i]!, score: scores[i]! });
+    resources.sort((a, b) => b.score - a.score || a.doc.order - b.doc.order);
+    const d = docs[m.first]!;
+    const lesson: LessonHit = { packId: d.packId, lessonId: d.lessonId, lessonTitle: d.lessonTitle, trail: d.trail, score: m.score, resources };
     const key = [d.stage, d.subject, d.grade].map((t) => t?.['zh-CN'] ?? '').join('|');
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, stage: d.stage, subject: d.subject, grade: d.grade, lessons: [] }));
-    g.lessons.push(l);
+    g.lessons.push(lesson);
   }
-  return { query, total: hits.length, groups: [...groups.values()], moreLessons: ranked.length - shown.length };
+  return { query, total, groups: [...groups.values()], moreLessons: matched.length - shown.length };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
