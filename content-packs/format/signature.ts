@@ -4,7 +4,7 @@
  * (no re-serialisation on the verifying side).
  */
 import { z } from 'zod';
-import { canonicalBytes } from './canonical';
+import { canonicalBytes, isCanonicalJsonText } from './canonical';
 import { type Ed25519, nobleEd25519 } from './ed25519';
 import { fromBase64, toBase64, utf8DecodeStrict } from './encoding';
 import { type PackProblem, packProblem } from './problems';
@@ -57,6 +57,17 @@ export function parseSignatureFile(bytes: Uint8Array): SignatureParse {
           en: `manifest.sig ${p || '(root)'} is invalid (${i.message}). Copy the pack again or ask the county to re-sign it.`,
         }, p ? `manifest.sig#${p}` : 'manifest.sig');
       }),
+    };
+  }
+  if (!isCanonicalJsonText(text!)) {
+    return {
+      ok: false,
+      problems: [
+        packProblem('pack.signature-malformed', {
+          zh: '签名文件 manifest.sig 不是规范 JSON（键顺序或空白不同），不是由 tpk build 写出的。请让县电教馆用 tpk build 重新打包签名。',
+          en: 'manifest.sig is not canonical JSON (key order or whitespace differ), so tpk build did not write it. Ask the county to rebuild and re-sign the pack with tpk build.',
+        }, 'manifest.sig'),
+      ],
     };
   }
   return { ok: true, signature: parsed.data };

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TeachPointError } from '../../../common/errors/errors';
-import { formatProblem } from '../../format/problems';
+import { formatProblem, type PackProblem } from '../../format/problems';
 import { parsePublicKeyFile } from '../../format/trust';
 import { verifyPackFile } from '../../node/verify';
 import { defineCommand, formatBytes, jsonArg, readTextFile } from '../_shared';
@@ -56,7 +56,27 @@ export default defineCommand({
       return 0;
     }
     io.stderr.write(`✗ 资源包无效，共 ${result.problems.length} 个问题 / Pack is NOT valid, ${result.problems.length} problem(s): ${positionals[0]}\n`);
-    for (const p of result.problems) io.stderr.write(`  ${formatProblem(p)}\n`);
+    for (const line of summariseProblems(result.problems)) io.stderr.write(`  ${line}\n`);
     return 1;
   },
 });
+
+/** Problems of one code shown before the rest of that code is only counted (--json lists all). */
+const SHOWN_PER_CODE = 10;
+
+/** One line per problem, but at most SHOWN_PER_CODE per code, then "… N more of this code". */
+export function summariseProblems(problems: readonly PackProblem[]): string[] {
+  const byCode = new Map<string, PackProblem[]>();
+  for (const p of problems) {
+    const list = byCode.get(p.code) ?? [];
+    list.push(p);
+    byCode.set(p.code, list);
+  }
+  const lines: string[] = [];
+  for (const [code, list] of byCode) {
+    for (const p of list.slice(0, SHOWN_PER_CODE)) lines.push(formatProblem(p));
+    const more = list.length - SHOWN_PER_CODE;
+    if (more > 0) lines.push(`… 另有 ${more} 个同类问题（${code}），用 --json 查看全部 / … ${more} more ${code} problem(s); --json lists them all`);
+  }
+  return lines;
+}
