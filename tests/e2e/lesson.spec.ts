@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { e2eState, screenshotPath } from './app';
+import { unlockTeacher } from './teacher';
 
 const state = e2eState();
 const PACK_TITLE = '三年级语文（上册）第一单元 · 示例';
@@ -18,6 +19,9 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
       if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
     });
     await page.goto(state.appUrl);
+    // Importing is a teacher-mode action.
+    await unlockTeacher(page);
+    await page.goto(`${state.origin}/#/`);
 
     // Import through the UI (the stick is the sample packs folder); another spec may have done it already.
     const stick = page.getByRole('article', { name: /U 盘：示例资源包 Sample packs/ });
@@ -125,6 +129,8 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
   test('我的资料: upload a picture in the browser, attach it to a lesson, it shows there; remove it', async ({ page }) => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
     await page.goto(state.appUrl);
+    // Adding, attaching and removing teachers' files are teacher-mode actions.
+    await unlockTeacher(page);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的资料' }).click();
     await expect(page.getByRole('heading', { level: 1, name: '我的资料' })).toBeVisible();
     await page.getByLabel('选择要上传的文件').setInputFiles({ name: '黑板报.png', mimeType: 'image/png', buffer: png });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { e2eState } from './app';
+import { unlockTeacher } from './teacher';
 
 const state = e2eState();
 const PACK_TITLE = '一年级数学（上册）准备课 · 示例';
@@ -20,6 +21,9 @@ test.describe('first run: sample packs offered as a USB stick', () => {
       if (new URL(res.url()).pathname.startsWith('/media/')) mediaResponses.push({ status: res.status(), contentRange: res.headers()['content-range'] });
     });
     await page.goto(state.appUrl);
+    // Importing is a teacher-mode action.
+    await unlockTeacher(page);
+    await page.goto(`${state.origin}/#/`);
 
     // The stick (the sample packs folder) with its label, and the pack on it, found by the drives feature.
     const stick = page.getByRole('article', { name: /U 盘：示例资源包 Sample packs/ });

@@ -206,8 +206,9 @@ const DRAW: Record<AvatarKey, () => ReactElement> = {
   ),
   moon: () => (
     <>
-      <path d="M60 16 A34 34 0 1 0 60 84 A26 26 0 1 1 60 16 Z" fill="#ffe066" />
-      <circle cx="76" cy="24" r="2" fill="#fff" /><circle cx="82" cy="56" r="1.8" fill="#fff" /><circle cx="70" cy="78" r="1.5" fill="#fff" />
+      <circle cx="46" cy="52" r="30" fill="#ffe066" />
+      <circle cx="62" cy="42" r="26" fill={BG.moon} />
+      <circle cx="78" cy="76" r="2.5" fill="#fff" /><circle cx="84" cy="22" r="2" fill="#fff" /><circle cx="22" cy="16" r="1.8" fill="#fff" />
     </>
   ),
   star: () => <path d="M50 12 L60 38 L88 38 L65 55 L74 82 L50 66 L26 82 L35 55 L12 38 L40 38 Z" fill="#ffd43b" stroke="#f59f00" strokeWidth="2" strokeLinejoin="round" />,
