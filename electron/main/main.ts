@@ -1,8 +1,9 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import * as path from 'path';
-import { defaultDataDir } from '../../content-packs/device/data-dir';
+import { MOVE_DATA_FLAG, moveDataDir, readFlag, resolveDataDir } from '../host/data-location';
 import { createHost, type Host } from '../host/host';
 import { hardenApp, hardenSession } from './harden';
+import { useBundledMediaTools } from './media-tools';
 import { describeSender, forwardEventsToIpc, isTrustedSender, registerBridgeIpc } from './ipc';
 import { registerPickFilesIpc } from './pick-files';
 import { registerPrivilegedSchemes, registerProtocols } from './protocols';
@@ -30,13 +31,26 @@ export interface MainRuntime {
  */
 export async function startMain(log: (message: string) => void = (m) => console.warn(m)): Promise<MainRuntime | null> {
   // 1. Data dir: one root for the content store, settings and the Chromium profile (IndexedDB).
-  const dataDir = path.resolve(defaultDataDir());
+  //    --data-dir=, TEACHPOINT_DATA, the portable build's folder, the moved-to setting, or the default.
+  const { dataDir, defaultDir } = resolveDataDir();
   app.setPath('userData', path.join(dataDir, 'profile'));
   app.setAppLogsPath(path.join(dataDir, 'logs'));
+  if (app.isPackaged) useBundledMediaTools(process.resourcesPath);
 
   // 2. Single instance (the lock lives in userData, so this comes after setPath).
   if (!app.requestSingleInstanceLock()) {
     app.quit();
+    return null;
+  }
+
+  // 2b. --move-data-to=<dir>: move the whole data directory (IndexedDB profile included) while we hold
+  //     the lock and before Chromium opens the profile, then start again on the new place.
+  const moveTo = readFlag(process.argv, MOVE_DATA_FLAG);
+  if (moveTo) {
+    const result = await moveDataDir(dataDir, moveTo, { defaultDir, forbiddenRoots: app.isPackaged ? [path.dirname(process.execPath)] : [] });
+    log(`[data] moved ${result.files} files (${result.bytes} bytes) to ${result.to}`);
+    app.relaunch({ args: process.argv.slice(1).filter((a) => !a.startsWith(`${MOVE_DATA_FLAG}=`)) });
+    app.exit(0);
     return null;
   }
 
