@@ -16,6 +16,8 @@ import { REPO_ROOT } from './app';
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Contexts are launched by hand (persistent profile); tracing them would only add files to race on.
+test.use({ trace: 'off' });
 const MARKER_KEY = 'e2e.restart-marker';
 
 let work = '';
