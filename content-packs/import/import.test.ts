@@ -9,6 +9,7 @@ import { enrolTestRoot, snapshotDir, writeTestPack, testTrust } from './test-hel
 import { makeTestTrust } from '../format/testing';
 import { nodeEd25519 } from '../node/ed25519-node';
 import { bytesSource, inspectZip } from '../format/zip-reader';
+import { nodeStoreFs } from '../store/fs-seam';
 
 let tmp: string;
 let data: string;
@@ -147,7 +148,7 @@ describe('refusals leave the library exactly as it was', () => {
     expect(snapshotDir(data)).toEqual(before);
   });
 
-  it('a tampered blob (valid signature) → import.bad-blob, blobs copied before it are taken back', async () => {
+  it('a tampered blob (valid signature) → import.bad-blob, library unchanged (group commit: nothing committed yet)', async () => {
     const { lib, before } = await installedBase();
     const pack = await writeTestPack(src, { blobs: small('tb', 4) });
     const bytes = fs.readFileSync(pack.path);
@@ -156,6 +157,25 @@ describe('refusals leave the library exactly as it was', () => {
     bytes[at + 1000] = bytes[at + 1000]! ^ 0x01;
     fs.writeFileSync(pack.path, bytes);
     await expect(lib.import(pack.path)).rejects.toMatchObject({ code: 'import.bad-blob' });
+    expect(snapshotDir(data)).toEqual(before);
+  });
+
+  it('a tampered blob after good ones were committed → import.bad-blob, the committed ones are taken back', async () => {
+    await installedBase();
+    // per-file commits (no group commit): every verified blob is in content/ before the next one is checked
+    const lib = new PackLibrary({ dataDir: data, ...noDisk, fs: nodeStoreFs, afterBlob: () => void (committedSeen = Math.max(committedSeen, newBlobs())) });
+    const before = snapshotDir(data);
+    const newBlobs = () => Object.keys(snapshotDir(data)).filter((k) => k.startsWith('content/') && !(k in before)).length;
+    let committedSeen = 0;
+    const pack = await writeTestPack(src, { blobs: small('tc', 6) });
+    const bytes = fs.readFileSync(pack.path);
+    const inFile = [...(await inspectZip(bytesSource(bytes))).entries].filter((e) => e.name.startsWith('blobs/')).sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+    const last = inFile.at(-1)!;
+    const at = last.localHeaderOffset + 30 + last.name.length + 1000;
+    bytes[at] = bytes[at]! ^ 0x01;
+    fs.writeFileSync(pack.path, bytes);
+    await expect(lib.import(pack.path)).rejects.toMatchObject({ code: 'import.bad-blob' });
+    expect(committedSeen).toBeGreaterThanOrEqual(3); // the take-back really had blobs to take back
     expect(snapshotDir(data)).toEqual(before);
   });
 
