@@ -7,8 +7,11 @@
 #   postgresql      server binaries (initdb, postgres) for the cloud suite's throwaway PostgreSQL on
 #                   loopback in a temp dir (sync/server/testing/postgres-server.ts); no system service is
 #                   used or needed. In CI (CI=true) the cloud tests FAIL when these binaries are missing.
+#   libreoffice-impress-nogui, libreoffice-writer-nogui
+#                   `tpk build` converts PPT/PPTX/DPS and DOC/DOCX/WPS/ODF to PDF (headless, no GUI libraries)
+#   poppler-utils   pdfinfo/pdftotext/pdffonts: the office-conversion test checks pages and Chinese text
 set -euo pipefail
-PACKAGES=(chromium fonts-noto-cjk espeak-ng sox zip unzip postgresql)
+PACKAGES=(chromium fonts-noto-cjk espeak-ng sox zip unzip postgresql libreoffice-impress-nogui libreoffice-writer-nogui poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -92,7 +92,7 @@ describe('buildPack', () => {
     const l2 = join(bad, LESSON2);
     writeFileSync(join(l1, '05 坏视频.mp4'), 'not really a video');
     writeFileSync(join(l1, '04 练习.csv'), '题型,题目,选项,答案\n单选,1+1=?,A. 1|B. 2,C\n问卷,你喜欢数学吗？,,\n');
-    writeFileSync(join(l1, '06 教案.docx'), 'x');
+    writeFileSync(join(l1, '06 成绩.xlsx'), 'x'); // office documents are converted (media/office.test.ts); sheets are not
     writeFileSync(
       join(bad, 'pack.yaml'),
       [
@@ -124,7 +124,7 @@ describe('buildPack', () => {
         ['build.bad-answer', `${LESSON1}/04 练习.csv`, 2, 4],
         ['build.unknown-item-type', `${LESSON1}/04 练习.csv`, 3, 1],
         ['build.unknown-item-type', `${LESSON2}/03 练习.exercises.yaml`, 2, undefined],
-        ['build.unsupported-file', `${LESSON1}/06 教案.docx`, undefined, undefined],
+        ['build.unsupported-file', `${LESSON1}/06 成绩.xlsx`, undefined, undefined],
         ['build.missing-file', 'pack.yaml', 8, undefined],
         ['build.duplicate-id', 'pack.yaml', 10, undefined],
         ['build.empty-lesson', 'pack.yaml', undefined, undefined],

@@ -2,7 +2,8 @@
  * `tpk build`: source folder → signed .tpk.
  *
  *   scan (source.ts)  →  media pipeline for every audio/video/image (content-packs/media, cached,
- *   parallel)  →  PDFs / courseware / subtitles hashed  →  manifest assembled and validated
+ *   parallel; office documents → PDF by one LibreOffice process alongside, media/office.ts)  →
+ *   PDFs / courseware / subtitles hashed  →  manifest assembled and validated
  *   (content-packs/format)  →  every problem reported at once, or the pack written by the format
  *   library's streaming ZIP64 writer (`<out>.partial` → fsync → rename).
  *
@@ -32,6 +33,7 @@ import { fastProbe } from '../media/fast-probe';
 import { probeMedia, type ProbeResult } from '../media/probe';
 import { makeThumbnail } from '../media/transcode';
 import { type FileStamp, hashFile, prepareMedia, type PreparedMedia } from '../media/prepare';
+import { convertOfficeToPdf } from '../media/office';
 import { decodeText, isWebVtt, srtToVtt } from '../media/text';
 import { defaultMastery } from './exercises';
 import { BuildFailedError, type BuildProblem, buildProblem } from './problems';
@@ -68,6 +70,9 @@ export interface BuildStats {
   remuxed: number;
   transcoded: number;
   fromCache: number;
+  /** Office documents (PPT/Word/WPS/ODF) turned into PDFs: converted now, and taken from the cache. */
+  documentsConverted: number;
+  documentsFromCache: number;
 }
 
 export interface BuildResult {
@@ -161,7 +166,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       progress({ phase: 'media', done: Math.min(totalBytes, doneBytes + inFlight), total: totalBytes, ...(current ? { current } : {}) });
     };
     report();
-    const stats: BuildStats = { mediaFiles: jobList.length, copied: 0, remuxed: 0, transcoded: 0, fromCache: 0 };
+    const stats: BuildStats = { mediaFiles: jobList.length, copied: 0, remuxed: 0, transcoded: 0, fromCache: 0, documentsConverted: 0, documentsFromCache: 0 };
     const media = new Map<string, MediaDone>();
     // Every file is in flight at once (up to 32), each step bounded by its own resource, so no step
     // waits for another file's: ffmpeg encodes and thumbnails by CPU cores, ffprobe (mostly process
@@ -188,6 +193,9 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       done.catch(() => undefined); // awaited (or dropped) by the job
       return { done, abort };
     };
+    // Office documents → PDF: one LibreOffice process for every cache miss, running alongside ffmpeg.
+    const officeDone = convertOfficeDocuments(plan, { cache, workDir, hashSlots, ...(options.signal ? { signal: options.signal } : {}) });
+    officeDone.catch(() => undefined); // awaited below
     const settled = await mapSettled(
       jobList,
       async (job) => {
@@ -284,8 +292,19 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     }
     const fileBlobs = new Map<string, BlobRef & { stamp: FileStamp }>();
     const subtitleBlobs = new Map<string, BlobRef>();
+    const documents = await officeDone;
+    stats.documentsConverted = documents.converted;
+    stats.documentsFromCache = documents.fromCache;
+    problems.push(...documents.problems);
     for (const r of plan.resources) {
-      if (r.kind === 'pdf' || r.kind === 'html5') {
+      if (r.convert === 'office') {
+        const pdf = documents.pdfs.get(r.abs);
+        if (!pdf) continue; // its problem is reported
+        const h = await hashFile(pdf);
+        const ref = { sha256: h.sha256, size: h.stamp.size, mime: 'application/pdf', stamp: h.stamp };
+        fileBlobs.set(r.abs, ref);
+        addBlob(ref, { path: pdf, stamp: h.stamp }, false);
+      } else if (r.kind === 'pdf' || r.kind === 'html5') {
         const ref = await hashOtherFile(r, problems);
         if (ref) {
           fileBlobs.set(r.abs, ref);
@@ -480,4 +499,68 @@ function toLessonNode(n: SourceNode): LessonNode {
   if (n.children) node.children = n.children.map(toLessonNode);
   if (n.resources) node.resources = n.resources.map((r) => r.id);
   return node;
+}
+
+/**
+ * Hash every office document of the plan (through the hash index, like media) and convert them
+ * with `convertOfficeToPdf` (cache hits first, then one LibreOffice process for the rest).
+ * A missing LibreOffice is ONE problem naming the files, not one per file.
+ */
+async function convertOfficeDocuments(
+  plan: SourcePlan,
+  options: { cache: TranscodeCache | null; workDir: string; hashSlots: Semaphore; signal?: AbortSignal },
+): Promise<{ pdfs: Map<string, string>; problems: BuildProblem[]; converted: number; fromCache: number }> {
+  const docs = new Map<string, SourceResource>();
+  for (const r of plan.resources) if (r.convert === 'office' && !docs.has(r.abs)) docs.set(r.abs, r);
+  const result = { pdfs: new Map<string, string>(), problems: [] as BuildProblem[], converted: 0, fromCache: 0 };
+  if (docs.size === 0) return result;
+  const inputs: Array<{ abs: string; sha256: string; file: string }> = [];
+  for (const r of docs.values()) {
+    try {
+      const st = await stat(r.abs);
+      const stamp: FileStamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+      let sha = options.cache ? await options.cache.getHash(r.abs, stamp) : null;
+      if (!sha) {
+        const h = await options.hashSlots.run(() => hashFile(r.abs));
+        sha = h.sha256;
+        if (options.cache) await options.cache.putHash(r.abs, h.stamp, h.sha256).catch(() => undefined);
+      }
+      inputs.push({ abs: r.abs, sha256: sha, file: r.file });
+    } catch {
+      result.problems.push(buildProblem('build.unreadable-file', { zh: '无法读取该文件', en: 'Cannot read this file' }, { file: r.file }));
+    }
+  }
+  const outcomes = await convertOfficeToPdf(inputs, { cache: options.cache, workDir: options.workDir, ...(options.signal ? { signal: options.signal } : {}) });
+  const missing: string[] = [];
+  let missingError: TeachPointError | null = null;
+  outcomes.forEach((o, i) => {
+    const input = inputs[i]!;
+    if (o.ok) {
+      result.pdfs.set(input.abs, o.pdf);
+      if (o.fromCache) result.fromCache++;
+      else result.converted++;
+    } else if (o.error.code === 'media.office-missing') {
+      missing.push(input.file);
+      missingError ??= o.error;
+    } else {
+      result.problems.push(buildProblem(o.error.code === 'media.office-convert-failed' ? 'media.office-convert-failed' : 'build.unreadable-file', o.error.localized, { file: input.file }));
+    }
+  });
+  if (missingError) {
+    const shown = missing.slice(0, 5).join('、');
+    const more = missing.length > 5 ? missing.length - 5 : 0;
+    const e: TeachPointError = missingError;
+    result.problems.push(
+      buildProblem(
+        'media.office-missing',
+        {
+          zh: `${e.localized.zh}（需要转换的文件：${shown}${more ? ` 等 ${missing.length} 个` : ''}）`,
+          en: `${e.localized.en} (files to convert: ${missing.slice(0, 5).join(', ')}${more ? ` and ${more} more` : ''})`,
+        },
+        { file: missing[0]! },
+        { files: missing },
+      ),
+    );
+  }
+  return result;
 }

@@ -26,7 +26,9 @@ export type BuildProblemCode =
   | 'build.manifest-invalid'
   | 'media.unreadable'
   | 'media.transcode-failed'
-  | 'media.thumbnail-failed';
+  | 'media.thumbnail-failed'
+  | 'media.office-missing'
+  | 'media.office-convert-failed';
 
 export interface BuildProblem {
   code: BuildProblemCode;

@@ -15,6 +15,7 @@ import { basename, extname, join, posix, relative, sep } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { LESSON_LEVELS, LangTag, PackId, type LessonLevel, type LocalizedTitle, type MasteryRule } from '../format/manifest';
+import { isOfficeFile } from '../media/office';
 import { decodeText } from '../media/text';
 import { checkCoursewareZip } from './courseware';
 import { type DraftExerciseSet, parseExerciseCsv, parseExerciseYaml, parseMastery } from './exercises';
@@ -34,13 +35,8 @@ const SUBTITLE_EXT = ['vtt', 'srt'];
 const KIND_BY_EXT = new Map<string, Exclude<SourceKind, 'exercise-set'>>();
 for (const [kind, exts] of Object.entries(EXTENSIONS) as [Exclude<SourceKind, 'exercise-set'>, readonly string[]][]) for (const e of exts) KIND_BY_EXT.set(e, kind);
 
-/** Office files we cannot show offline, with what to do instead. */
+/** Files we cannot show offline, with what to do instead (PPT/Word/WPS/ODF are converted to PDF: media/office.ts). */
 const UNSUPPORTED_HINTS: Record<string, { zh: string; en: string }> = {
-  doc: { zh: '请另存为 PDF', en: 'save it as PDF' },
-  docx: { zh: '请另存为 PDF', en: 'save it as PDF' },
-  wps: { zh: '请另存为 PDF', en: 'save it as PDF' },
-  ppt: { zh: '请另存为 PDF 或导出为视频', en: 'save it as PDF or export it as a video' },
-  pptx: { zh: '请另存为 PDF 或导出为视频', en: 'save it as PDF or export it as a video' },
   xls: { zh: '练习表请另存为 CSV（逗号分隔）', en: 'save exercise sheets as CSV' },
   xlsx: { zh: '练习表请另存为 CSV（逗号分隔）', en: 'save exercise sheets as CSV' },
   swf: { zh: 'Flash 已无法播放，请改用视频或 HTML5 课件', en: 'Flash cannot play any more; use a video or HTML5 courseware' },
@@ -67,6 +63,8 @@ export interface SourceResource {
   subtitles: SourceSubtitle[];
   /** html5 only: start page inside the zip. */
   entry?: string;
+  /** pdf only: the source is an office document that `tpk build` converts to PDF (LibreOffice). */
+  convert?: 'office';
   /** exercise-set only */
   exercises?: DraftExerciseSet & { id: string };
 }
@@ -357,9 +355,9 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
         if (r) out.push(r);
         continue;
       }
-      const kind = KIND_BY_EXT.get(ext);
+      const kind = KIND_BY_EXT.get(ext) ?? (isOfficeFile(f) ? 'pdf' : undefined);
       if (!kind) {
-        const hint = UNSUPPORTED_HINTS[ext] ?? { zh: '支持的格式：视频、音频、图片、PDF、HTML5 课件（zip）、练习（csv/yaml）、字幕（vtt/srt）', en: 'supported: video, audio, images, PDF, HTML5 courseware (zip), exercises (csv/yaml), subtitles (vtt/srt)' };
+        const hint = UNSUPPORTED_HINTS[ext] ?? { zh: '支持的格式：视频、音频、图片、PDF、PPT/Word/WPS 文档（转为 PDF）、HTML5 课件（zip）、练习（csv/yaml）、字幕（vtt/srt）', en: 'supported: video, audio, images, PDF, PPT/Word/WPS documents (converted to PDF), HTML5 courseware (zip), exercises (csv/yaml), subtitles (vtt/srt)' };
         problems.push(buildProblem('build.unsupported-file', { zh: `不支持的文件类型“.${ext}”：${f}。${hint.zh}`, en: `Unsupported file type ".${ext}": ${f}; ${hint.en}` }, { file: rel }));
         continue;
       }
@@ -367,6 +365,7 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
       const id = o?.id ?? stableId('r', packId, rel);
       if (o?.id && !validId(o.id, 'pack.yaml', yaml?.line(['overrides', rel, 'id']))) continue;
       const r: SourceResource = { id, kind, title: o?.title ? toTitle(o.title, '') : { 'zh-CN': titleFromFileName(f) }, file: rel, abs, subtitles: [] };
+      if (kind === 'pdf' && isOfficeFile(f)) r.convert = 'office';
       if (o?.description) r.description = toTitle(o.description, '');
       const license = o?.license ?? spec.license;
       if (license) r.license = license;
@@ -474,13 +473,14 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
         );
         continue;
       }
-      const kind = res.kind ?? KIND_BY_EXT.get(extOf(rel));
+      const kind = res.kind ?? KIND_BY_EXT.get(extOf(rel)) ?? (isOfficeFile(rel) ? 'pdf' : undefined);
       if (!kind) {
         problems.push(buildProblem('build.unsupported-file', { zh: `不支持的文件类型：${rel}`, en: `Unsupported file type: ${rel}` }, { file: 'pack.yaml', ...(rrow ? { row: rrow } : {}) }));
         continue;
       }
       if (res.id && !validId(res.id, 'pack.yaml', rrow)) continue;
       const r: SourceResource = { id: res.id ?? stableId('r', packId, `${node.id}/${rel}`), kind, title: res.title ? toTitle(res.title, '') : { 'zh-CN': titleFromFileName(basename(rel)) }, file: rel, abs, subtitles: [] };
+      if (kind === 'pdf' && isOfficeFile(rel)) r.convert = 'office';
       if (res.description) r.description = toTitle(res.description, '');
       const license = res.license ?? spec.license;
       if (license) r.license = license;

@@ -14,6 +14,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep at most this many characters of stderr (the tail). Default 64 KiB. */
   maxStderr?: number;
+  /** Environment of the child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function run(bin: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -22,7 +24,7 @@ export function run(bin: string, args: string[], options: RunOptions = {}): Prom
       reject(abortError());
       return;
     }
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(options.env ? { env: options.env } : {}) });
     let stdout = '';
     let pending = '';
     let stderr = '';
