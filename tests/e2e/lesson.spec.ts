@@ -1,12 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { e2eState, screenshotPath } from './app';
 import { unlockTeacher } from './teacher';
+import { prerequisite } from '../lib/prerequisites';
 
 const state = e2eState();
 const PACK_TITLE = '三年级语文（上册）第一单元 · 示例';
 
 test.describe('journey 3: a teacher opens a lesson and projects it', () => {
-  test.skip(state.samplePacks.length === 0, 'no sample packs (npm run samples) — nothing to import');
+  const missing = prerequisite(state.samplePacks.length > 0, 'sample packs', 'run `npm run samples` before the e2e tests');
+  test.skip(missing !== null, missing ?? '');
 
   test('import a sample pack, browse to a lesson, play and seek its video, do an exercise', async ({ page }) => {
     const mediaResponses: Array<{ status: number; path: string; contentRange: string | undefined }> = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { e2eState } from './app';
 import { unlockTeacher } from './teacher';
+import { prerequisite } from '../lib/prerequisites';
 
 const state = e2eState();
 const PACK_TITLE = '一年级数学（上册）准备课 · 示例';
@@ -13,7 +14,8 @@ interface IndexFile {
 }
 
 test.describe('first run: sample packs offered as a USB stick', () => {
-  test.skip(state.samplePacks.length === 0, 'no sample packs (npm run samples) — nothing to import');
+  const missing = prerequisite(state.samplePacks.length > 0, 'sample packs', 'run `npm run samples` before the e2e tests');
+  test.skip(missing !== null, missing ?? '');
 
   test('import a sample pack through the UI, then play and seek its video over /media with byte ranges', async ({ page }) => {
     const mediaResponses: Array<{ status: number; contentRange: string | undefined }> = [];
