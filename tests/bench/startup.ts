@@ -351,7 +351,9 @@ async function main(): Promise<void> {
     const searchP50 = median(uiTimes);
     const searchP95 = percentile(uiTimes, 95);
     console.log(`page: search index ready ${indexMs.toFixed(0)} ms after opening #/search; input → results p50 ${searchP50.toFixed(1)} ms, p95 ${searchP95.toFixed(1)} ms, max ${Math.max(...uiTimes).toFixed(1)} ms (${uiTimes.length} queries)`);
-    await page.screenshot({ path: join(dir, 'search.png') });
+    // what a teacher sees (kept with --keep): results for sxjf at 1024×768
+    await page.evaluate(`(${MEASURE_INPUT})("sxjf")`);
+    await page.screenshot({ path: join(dir, 'search-sxjf.png') });
     await page.close();
 
     printResult({

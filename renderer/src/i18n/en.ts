@@ -393,7 +393,7 @@ export const en: Translation = {
   },
   search: {
     label: 'Search lessons and resources',
-    placeholder: 'Search: 加法 / jiafa / jf',
+    placeholder: 'e.g. jf, 加法',
     submit: 'Search',
     title: 'Search results',
     hint: 'Type a lesson or resource title in characters, full pinyin (jiafa) or the first letter of each syllable (jf). Put the subject or grade first to narrow it down, e.g. sxjf (数学 · 加法) or ynj jf (一年级 · 加法). Separate words with spaces.',

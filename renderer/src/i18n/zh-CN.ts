@@ -391,7 +391,7 @@ export const zhCN = {
   },
   search: {
     label: '搜索课程和资源',
-    placeholder: '搜索：加法 / jiafa / jf',
+    placeholder: '如：jf、加法',
     submit: '搜索',
     title: '搜索结果',
     hint: '可以输入课名或资源名的汉字、全拼（jiafa）或每个字的首字母（jf）。前面加上学科或年级的首字母找得更准，例如 sxjf（数学·加法）、ynj jf（一年级·加法）。几个词之间用空格隔开。',

@@ -4,13 +4,17 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSearchIndex } from './search-store';
 import './search.css';
 
-/** Wait this long after the page loads before warming the index (the library comes first). */
-const WARM_AFTER_MS = 3000;
+/**
+ * Warm the index this long after the page loads, and then only when the page is idle: the library
+ * must be interactive first (on a slow PC that can take several seconds), and building the index
+ * fetches every manifest and computes pinyin for every title.
+ */
+const WARM_AFTER_MS = 15_000;
 
 /**
  * The header's search box. Typing on the results page updates the results as you type; elsewhere
- * Enter (or the button) opens them. The index is warmed when the box gets focus or once the page
- * has been idle for a moment, so the first search does not wait for 20,000 titles' pinyin.
+ * Enter (or the button) opens them. The index is warmed when the pointer comes over the box, when it
+ * gets focus, or once the page has been idle for a while, so the first search rarely waits.
  */
 export function SearchBox() {
   const { t } = useTranslation();
@@ -29,7 +33,7 @@ export function SearchBox() {
   useEffect(() => {
     const warm = () => void store.ensure().catch(() => undefined);
     const ric = window.requestIdleCallback;
-    const timer = window.setTimeout(() => (ric ? ric(warm, { timeout: WARM_AFTER_MS }) : warm()), WARM_AFTER_MS);
+    const timer = window.setTimeout(() => (ric ? ric(warm) : warm()), WARM_AFTER_MS);
     return () => window.clearTimeout(timer);
   }, [store]);
 
@@ -40,7 +44,7 @@ export function SearchBox() {
   };
 
   return (
-    <form role="search" className="search-box" onSubmit={submit} aria-label={t('search.label')}>
+    <form role="search" className="search-box" onSubmit={submit} aria-label={t('search.label')} onPointerEnter={() => void store.ensure().catch(() => undefined)}>
       <input
         type="search"
         className="search-input"
