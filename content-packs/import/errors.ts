@@ -8,6 +8,7 @@ export type ImportErrorCode =
   | 'import.bad-pack'
   | 'import.bad-blob'
   | 'import.truncated'
+  | 'import.copy-damaged'
   | 'import.disk-full'
   | 'import.source-gone'
   | 'import.downgrade'
@@ -51,6 +52,10 @@ const TEXT: Record<ImportErrorCode, { zh: string; en: string }> = {
   'import.truncated': {
     zh: '资源包文件不完整（可能没有复制完），已拒绝导入，资源库没有改变。请重新复制该资源包后再试。',
     en: 'The pack file is incomplete (perhaps not fully copied); import refused and the library is unchanged. Copy it again and retry.',
+  },
+  'import.copy-damaged': {
+    zh: '本机已安装这个版本的资源包（资源库完好，未做改动），但这份资源包文件已损坏（有文件校验失败）。请不要再用它给其他电脑导入，向县电教馆重新索取一份。',
+    en: 'This version of the pack is already installed (the library is intact and unchanged), but this copy of the pack file is damaged (a file fails its checksum). Do not use it to import on other computers; ask the county for a fresh copy.',
   },
   'import.disk-full': {
     zh: '本机磁盘空间不足，无法导入，资源库没有改变。请删除不用的资源包或文件，腾出空间后重试。',

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ImportProgress, ImportResult } from '../../common/bridge/methods/packs';
 import { TeachPointError } from '../../common/errors/errors';
+import type { ZipEntry } from '../format/zip-reader';
 import type { ContentStore, PendingBlob } from '../store/content-store';
 import { diskFree, type DiskSpace } from '../store/disk-space';
 import { fsyncDir, writeFileAtomic, type StoreFs } from '../store/fs-seam';
@@ -30,6 +33,7 @@ export interface ImportPackOptions extends TrustInput {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
+const readAt = promisify(fs.read);
 
 /**
  * Import one `.tpk` into the store. Order of events:
@@ -59,6 +63,8 @@ export async function importPack(file: string, options: ImportPackOptions): Prom
     const plan = await planImport(pack, options);
     if (plan.current && plan.current.version === pack.manifest.version && plan.missing.length === 0 && !options.force) {
       await plan.skippedLocated;
+      // Nothing to copy — but say so only if this copy is whole: a teacher may carry it on to the next PC.
+      await checkStickCopy(pack, options, emit);
       emit.now({ packId: pack.manifest.id, version: pack.manifest.version, phase: 'done', bytesDone: 0, bytesTotal: 0, currentTitle: null });
       return importResult(pack, plan, { alreadyInstalled: true, previousVersion: plan.current.version, bytesFreed: 0, started });
     }
@@ -120,6 +126,48 @@ async function planImport(pack: VerifiedPack, options: ImportPackOptions): Promi
   skippedLocated.catch(() => undefined); // awaited later; do not report it as unhandled meanwhile
   const bytesTotal = missing.reduce((s, b) => s + b.size, 0);
   return { current, missing, skipped, bytesTotal, bytesSkipped, skippedLocated };
+}
+
+/**
+ * Same id and version already installed: hash the file's blobs anyway (read-only) and refuse with
+ * `import.copy-damaged` when one differs, instead of "already installed" for a damaged copy.
+ */
+async function checkStickCopy(pack: VerifiedPack, options: ImportPackOptions, emit: Emitter): Promise<void> {
+  const bytesTotal = pack.blobs.reduce((s, b) => s + b.size, 0);
+  let bytesDone = 0;
+  const base = { packId: pack.manifest.id, version: pack.manifest.version, phase: 'verifying' as const, bytesTotal };
+  for (const blob of inFileOrder(pack.blobs)) {
+    checkAbort(options.signal);
+    const entry = await pack.locate(blob.entry);
+    let actual: string;
+    try {
+      actual = await hashEntry(pack, entry);
+    } catch {
+      actual = 'unreadable';
+    }
+    if (actual !== blob.sha256) {
+      throw importError('import.copy-damaged', { path: pack.path, id: pack.manifest.id, version: pack.manifest.version, sha256: blob.sha256, title: blob.title });
+    }
+    bytesDone += blob.size;
+    emit.maybe({ ...base, bytesDone, currentTitle: blob.title });
+  }
+}
+
+async function hashEntry(pack: VerifiedPack, entry: ZipEntry): Promise<string> {
+  const h = createHash('sha256');
+  if (entry.method !== 0) {
+    for await (const chunk of pack.entryStream(entry) as AsyncIterable<Buffer>) h.update(chunk);
+    return h.digest('hex');
+  }
+  const buf = Buffer.allocUnsafe(Math.min(4 * 1024 * 1024, Math.max(1, entry.compressedSize)));
+  for (let done = 0; done < entry.compressedSize; ) {
+    const want = Math.min(buf.length, entry.compressedSize - done);
+    const { bytesRead } = await readAt(pack.fd, buf, 0, want, entry.dataOffset + done);
+    if (bytesRead === 0) throw Object.assign(new Error('unexpected end of file'), { code: 'EIO' });
+    h.update(buf.subarray(0, bytesRead));
+    done += bytesRead;
+  }
+  return h.digest('hex');
 }
 
 /** Phase 3: the bytes to copy plus the reserve must fit (an unknown free space is not a refusal). */

@@ -179,6 +179,24 @@ describe('refusals leave the library exactly as it was', () => {
     expect(snapshotDir(data)).toEqual(before);
   });
 
+  it('the same version already installed, but this copy has a damaged blob → import.copy-damaged (not "already installed"), library unchanged', async () => {
+    const pack = await writeTestPack(src, { blobs: small('cd', 3) });
+    const lib = new PackLibrary({ dataDir: data, ...noDisk });
+    await lib.import(pack.path);
+    const before = snapshotDir(data);
+    const bytes = fs.readFileSync(pack.path);
+    const at = bytes.indexOf(pack.blobs[1]!.bytes.subarray(0, 64));
+    bytes[at + 500] = bytes[at + 500]! ^ 0x01;
+    const damaged = join(src, 'damaged-copy.tpk');
+    fs.writeFileSync(damaged, bytes);
+    const err = await lib.import(damaged).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'import.copy-damaged', details: { sha256: pack.blobs[1]!.sha256 } });
+    expect((err as { localized: { zh: string } }).localized.zh).toContain('已损坏');
+    expect(snapshotDir(data)).toEqual(before);
+    // the intact copy is still "already installed"
+    expect((await lib.import(pack.path))[0]).toMatchObject({ alreadyInstalled: true });
+  });
+
   /** Rewrites one blob's local header in the pack file (central directory untouched). */
   async function breakLocalHeader(path: string, sha256: string, edit: (bytes: Buffer, localHeaderOffset: number) => void): Promise<void> {
     const bytes = fs.readFileSync(path);
