@@ -7,13 +7,16 @@ import { e2eState } from './app';
  */
 export const E2E_PIN = '246810';
 
+/** Read once, like the specs do (the state file names the host this run started). */
+const state = e2eState();
+
 /**
  * Teacher mode in this page (the session lives in the tab's sessionStorage, so once per test):
  * opens 教师, sets the PIN on first use or enters it, and waits for teacher mode. Leaves the page on
  * the teacher screen.
  */
 export async function unlockTeacher(page: Page): Promise<void> {
-  const { origin, appUrl } = e2eState();
+  const { origin, appUrl } = state;
   if (!page.url().startsWith(origin)) await page.goto(appUrl);
   await page.goto(`${origin}/#/teacher`);
   const heading = page.locator('#pin-title');
