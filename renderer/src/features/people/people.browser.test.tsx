@@ -10,7 +10,52 @@ import { addLearners, createClass, listLearners } from '../../db/people';
 import { FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
 import { renderApp, type Rendered } from '../../test/render';
 import { fakeTeacher } from '../../test/teacher';
-import { readSignedInLearner } from './signed-in';
+import type { PackContent } from '../../../../common/bridge/methods/lessons';
+import { readSignedInLearner, STUDENT_IDLE_SETTING } from './signed-in';
+
+/** A minimal valid manifest: one lesson (花的学校) with a video and a 2-item exercise set. */
+const MANIFEST = {
+  format: 'teachpoint-pack/1',
+  id: 'cn.sample.chinese',
+  version: 1,
+  title: { 'zh-CN': '语文示例' },
+  publisher: {
+    keyId: '1a0c9aeb4cfd9614',
+    name: 'dev-county',
+    certificate: {
+      type: 'teachpoint-cert/1',
+      subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
+      issuerKeyId: 'd7f4c6b23d2759c2',
+      notBefore: '2026-11-22T16:42:16.975Z',
+      notAfter: '2029-11-23T23:59:59.000Z',
+      signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
+    },
+  },
+  createdAt: '2025-09-01T08:00:00Z',
+  tree: [
+    {
+      id: 'u1',
+      level: 'unit',
+      title: { 'zh-CN': '第一单元' },
+      children: [{ id: 'c1', level: 'lesson', title: { 'zh-CN': '花的学校' }, resources: ['v1', 'ex'] }],
+    },
+  ],
+  resources: [
+    { id: 'v1', kind: 'video', title: { 'zh-CN': '课文朗读' }, blob: { sha256: 'a'.repeat(64), size: 1000, mime: 'video/mp4' }, durationSec: 75 },
+    { id: 'ex', kind: 'exercise-set', title: { 'zh-CN': '课堂练习' }, exerciseSetId: 'set1' },
+  ],
+  exercises: [
+    {
+      id: 'set1',
+      title: { 'zh-CN': '课堂练习' },
+      mastery: { type: 'm-of-n', m: 2, n: 2 },
+      items: [
+        { id: 'q1', type: 'single-choice', prompt: '作者是哪国诗人？', choices: [{ id: 'A', text: '中国' }, { id: 'B', text: '印度' }], correct: 'B', hints: [] },
+        { id: 'q2', type: 'text-entry', prompt: '3 + 4 = ?', accepted: ['7'], hints: [] },
+      ],
+    },
+  ],
+};
 
 // Real Chromium, real IndexedDB (one fresh database per test), the whole app shell with a fake host.
 let rendered: Rendered | null = null;
@@ -240,5 +285,74 @@ describe('student sign-in on a shared PC', () => {
     await userEvent.click(pad.getByRole('button', { name: '苹果' }));
     await expect.element(page.getByRole('heading', { name: '你好，小丽！' })).toBeVisible();
     expect((await readSignedInLearner(db))?.id).toBe(li!.id);
+  });
+});
+
+describe('assignments', () => {
+  it('the teacher assigns a set to chosen learners with a due date; only they see it at home, with progress from their own events', async () => {
+    const teacher = fakeTeacher({ unlocked: true });
+    const db = freshDb();
+    const klass = await createClass(db, { name: '一二年级复式班' });
+    const [ming, hong] = await addLearners(db, [
+      { classId: klass.id, name: '小明', avatar: 'panda' },
+      { classId: klass.id, name: '小红', avatar: 'rabbit' },
+    ]);
+    const pack: InstalledPack = { id: 'cn.sample.chinese', version: 1, title: { 'zh-CN': '语文示例' }, publisher: 'k', installedAt: '2026-09-01T08:00:00.000Z', bytes: 1000, resourceCount: 2 };
+    const bridge = new FakeBridge({
+      ...base(),
+      ...teacher.handlers,
+      'packs.list': async () => [pack],
+      'lessons.manifest': async ({ packId }) => ({ id: packId, version: 1, manifest: MANIFEST as unknown as PackContent['manifest'] }),
+    });
+    rendered = await renderApp(bridge, { path: `/teacher?class=${klass.id}`, services: { db, bridge: withTeacherSession(bridge) } });
+    const panel = page.getByRole('region', { name: '给 一二年级复式班 布置任务' });
+    await expect.element(panel.getByRole('option', { name: '练习：课堂练习（花的学校）' })).toBeInTheDocument();
+    await userEvent.selectOptions(panel.getByRole('combobox', { name: '布置什么' }), 'exercise-set:set1');
+    await userEvent.click(panel.getByRole('radio', { name: '选定的学生' }));
+    await userEvent.click(panel.getByRole('checkbox', { name: '小明' }));
+    await userEvent.fill(panel.getByLabelText('完成日期（可不填）'), '2026-12-20');
+    await userEvent.click(panel.getByRole('button', { name: '布置' }));
+    await expect.element(panel.getByRole('status')).toHaveTextContent('已布置：课堂练习');
+    await expect.element(panel.getByRole('list', { name: '已布置的任务' })).toHaveTextContent('2026-12-20 前完成');
+    const [a] = await db.assignments.toArray();
+    expect(a).toMatchObject({ classId: klass.id, learnerIds: [ming!.id], kind: 'exercise-set', packId: 'cn.sample.chinese', targetId: 'set1', dueDate: '2026-12-20', title: { 'zh-CN': '课堂练习' } });
+    expect(await db.outbox.where('table').equals('assignments').count()).toBe(1);
+    await rendered.unmount();
+
+    // 小明's home: the set, not started, links to its lesson; one right answer → progress 1 / 2.
+    rendered = await renderApp(bridge, { path: '/student', services: { db } });
+    await userEvent.click(page.getByRole('button', { name: '小明' }));
+    const tasks = page.getByRole('region', { name: '我的任务' });
+    await expect.element(tasks.getByRole('link', { name: '课堂练习' })).toHaveAttribute('href', '/lesson/cn.sample.chinese/c1');
+    await expect.element(tasks).toHaveTextContent('还没开始');
+    await act(async () => {
+      await appendEvent(db, { learnerId: ming!.id, classId: klass.id, verb: 'answered', objectId: 'cn.sample.chinese/set1/q1', packId: 'cn.sample.chinese', result: { success: true } });
+    });
+    await expect.element(tasks).toHaveTextContent('做对 1 / 2');
+    await act(async () => {
+      await appendEvent(db, { learnerId: ming!.id, classId: klass.id, verb: 'mastered', objectId: 'cn.sample.chinese/set1', packId: 'cn.sample.chinese' });
+    });
+    await expect.element(tasks).toHaveTextContent('已掌握');
+
+    // 小红 was not chosen: nothing for her.
+    await userEvent.click(page.getByRole('button', { name: '换下一位同学' }));
+    await userEvent.click(page.getByRole('button', { name: '小红' }));
+    await expect.element(page.getByRole('region', { name: '我的任务' })).toHaveTextContent('现在没有任务');
+    expect(hong).toBeDefined();
+  });
+});
+
+describe('idle sign-out', () => {
+  it('signs the child out and returns to the avatars after the idle time the teacher set', async () => {
+    fakeTeacher();
+    const db = freshDb();
+    const klass = await createClass(db, { name: '一年级' });
+    await addLearners(db, [{ classId: klass.id, name: '小明', avatar: 'panda' }]);
+    await db.settings.put({ key: STUDENT_IDLE_SETTING, value: 1 }); // 1 s (the UI offers 60 s and up)
+    rendered = await renderApp(new FakeBridge(base()), { path: '/student', services: { db } });
+    await userEvent.click(page.getByRole('button', { name: '小明' }));
+    await expect.element(page.getByRole('heading', { name: '你好，小明！' })).toBeVisible();
+    await expect.element(page.getByRole('button', { name: '小明' }), { timeout: 5000 }).toBeVisible();
+    expect(await readSignedInLearner(db)).toBeNull();
   });
 });
