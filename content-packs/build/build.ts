@@ -99,8 +99,11 @@ interface MediaDone {
   blob: BlobRef;
   /** Absent when the hash came from the hash index (then the writer re-hashes the bytes). */
   blobStamp?: FileStamp;
+  /** CRC-32 from the hashing pass (with blobStamp), so the writer only copies. */
+  blobCrc32?: number;
   thumbnail?: BlobRef;
   thumbnailStamp?: FileStamp;
+  thumbnailCrc32?: number;
 }
 
 export async function buildPack(options: BuildOptions): Promise<BuildResult> {
@@ -202,7 +205,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
         const st = await stat(job.abs);
         const stampNow: FileStamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
         const indexed = cache ? await cache.getHash(job.abs, stampNow) : null;
-        let input: { sha256: string; stamp?: FileStamp };
+        let input: { sha256: string; stamp?: FileStamp; crc32?: number };
         let sourceProbe: ProbeResult | undefined;
         let early: { done: Promise<string>; abort: AbortController } | undefined;
         if (indexed) {
@@ -218,7 +221,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
             if (job.thumbnail && sourceProbe.kind === 'video') early = startEarlyThumbnail(job.abs, sourceProbe);
           }
           const [h, p] = await Promise.all([
-            hashSlots.run(() => hashFile(job.abs)),
+            hashSlots.run(() => hashFile(job.abs, undefined, { crc32: true })),
             sourceProbe ?? probeSlots.run(() => probeMedia(job.abs, options.signal ? { signal: options.signal } : {})).catch(() => undefined),
           ]);
           input = h;
@@ -249,13 +252,15 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
             await early.done.catch(() => undefined);
           }
         });
-        const output = prepared.output === job.abs ? input : await hashFile(prepared.output);
+        const output = prepared.output === job.abs ? input : await hashSlots.run(() => hashFile(prepared.output, undefined, { crc32: true }));
         const done: MediaDone = { prepared, blob: { sha256: output.sha256, size: prepared.output === job.abs ? job.size : output.stamp!.size, mime: prepared.plan.mime } };
         if (output.stamp) done.blobStamp = output.stamp;
+        if (output.stamp && output.crc32 !== undefined) done.blobCrc32 = output.crc32;
         if (prepared.thumbnail) {
-          const t = await hashFile(prepared.thumbnail);
+          const t = await hashFile(prepared.thumbnail, undefined, { crc32: true });
           done.thumbnail = { sha256: t.sha256, size: t.stamp.size, mime: 'image/jpeg' };
           done.thumbnailStamp = t.stamp;
+          if (t.crc32 !== undefined) done.thumbnailCrc32 = t.crc32;
         }
         partial.delete(job.abs);
         doneBytes += job.size;
@@ -283,12 +288,14 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
 
     // ---- other blobs: PDFs, courseware, subtitles
     const blobs = new Map<string, PackBlobSource>();
-    const addBlob = (ref: BlobRef, source: { path: string; stamp?: FileStamp } | { bytes: Uint8Array }, compress: boolean) => {
+    const addBlob = (ref: BlobRef, source: { path: string; stamp?: FileStamp; crc32?: number } | { bytes: Uint8Array }, compress: boolean) => {
       if (!blobs.has(ref.sha256)) blobs.set(ref.sha256, { sha256: ref.sha256, size: ref.size, mime: ref.mime, compress, ...source });
     };
     for (const m of media.values()) {
-      addBlob(m.blob, { path: m.prepared.output, ...(m.blobStamp ? { stamp: m.blobStamp } : {}) }, false);
-      if (m.thumbnail && m.thumbnailStamp && m.prepared.thumbnail) addBlob(m.thumbnail, { path: m.prepared.thumbnail, stamp: m.thumbnailStamp }, false);
+      addBlob(m.blob, { path: m.prepared.output, ...(m.blobStamp ? { stamp: m.blobStamp } : {}), ...(m.blobStamp && m.blobCrc32 !== undefined ? { crc32: m.blobCrc32 } : {}) }, false);
+      if (m.thumbnail && m.thumbnailStamp && m.prepared.thumbnail) {
+        addBlob(m.thumbnail, { path: m.prepared.thumbnail, stamp: m.thumbnailStamp, ...(m.thumbnailCrc32 !== undefined ? { crc32: m.thumbnailCrc32 } : {}) }, false);
+      }
     }
     const fileBlobs = new Map<string, BlobRef & { stamp: FileStamp }>();
     const subtitleBlobs = new Map<string, BlobRef>();
@@ -300,15 +307,15 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       if (r.convert === 'office') {
         const pdf = documents.pdfs.get(r.abs);
         if (!pdf) continue; // its problem is reported
-        const h = await hashFile(pdf);
+        const h = await hashFile(pdf, undefined, { crc32: true });
         const ref = { sha256: h.sha256, size: h.stamp.size, mime: 'application/pdf', stamp: h.stamp };
         fileBlobs.set(r.abs, ref);
-        addBlob(ref, { path: pdf, stamp: h.stamp }, false);
+        addBlob(ref, { path: pdf, stamp: h.stamp, ...(h.crc32 !== undefined ? { crc32: h.crc32 } : {}) }, false);
       } else if (r.kind === 'pdf' || r.kind === 'html5') {
         const ref = await hashOtherFile(r, problems);
         if (ref) {
           fileBlobs.set(r.abs, ref);
-          addBlob(ref, { path: r.abs, stamp: ref.stamp }, false);
+          addBlob(ref, { path: r.abs, stamp: ref.stamp, ...(ref.crc32 !== undefined ? { crc32: ref.crc32 } : {}) }, false);
         }
       }
       for (const s of r.subtitles) {
@@ -415,7 +422,7 @@ function mediaProblem(err: unknown, rel: string): BuildProblem {
   return buildProblem('build.unreadable-file', { zh: `无法处理该文件：${msg}`, en: `Cannot process this file: ${msg}` }, { file: rel });
 }
 
-async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promise<(BlobRef & { stamp: FileStamp }) | null> {
+async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promise<(BlobRef & { stamp: FileStamp; crc32?: number }) | null> {
   try {
     const st = await stat(r.abs);
     if (r.kind === 'pdf') {
@@ -434,8 +441,8 @@ async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promi
         return null;
       }
     }
-    const h = await hashFile(r.abs);
-    return { sha256: h.sha256, size: h.stamp.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip', stamp: h.stamp };
+    const h = await hashFile(r.abs, undefined, { crc32: true });
+    return { sha256: h.sha256, size: h.stamp.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip', stamp: h.stamp, ...(h.crc32 !== undefined ? { crc32: h.crc32 } : {}) };
   } catch {
     problems.push(buildProblem('build.unreadable-file', { zh: '无法读取该文件', en: 'Cannot read this file' }, { file: r.file }));
     return null;

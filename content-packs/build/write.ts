@@ -22,6 +22,8 @@ export interface PackBlobSource {
   path?: string;
   /** Stamp taken when `path` was hashed earlier in this build (then the writer need not hash again). */
   stamp?: FileStamp;
+  /** CRC-32 computed in that same hashing pass (used only with `stamp`: the stamp check after writing covers it). */
+  crc32?: number;
   bytes?: Uint8Array;
 }
 
@@ -65,7 +67,7 @@ export async function writePackFile(options: {
     manifestBytes,
     signatureBytes,
     verifyHashes: !allStamped,
-    blobs: blobs.map((b) => ({ sha256: b.sha256, size: b.size, compress: b.compress, source: b.path ?? b.bytes! })),
+    blobs: blobs.map((b) => ({ sha256: b.sha256, size: b.size, compress: b.compress, source: b.path ?? b.bytes!, ...(b.path && b.stamp && b.crc32 !== undefined ? { crc32: b.crc32 } : {}) })),
     ...(options.modifiedAt ? { modifiedAt: options.modifiedAt } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: (p: { bytesDone: number }) => options.onProgress!(Math.max(0, p.bytesDone - head)) } : {}),

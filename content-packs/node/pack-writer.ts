@@ -15,7 +15,7 @@ import { promises as fsp } from 'fs';
 import * as crypto from 'crypto';
 import * as zlib from 'zlib';
 import { TeachPointError } from '../../common/errors/errors';
-import { crc32Update } from '../format/crc32';
+import { crc32Chunk } from './crc32-node';
 import { concatBytes, utf8Encode } from '../format/encoding';
 import { blobEntryName, MANIFEST_ENTRY, SIGNATURE_ENTRY } from '../format/manifest';
 import { type EntryLayout, dosDateTime, encodeCentralHeader, encodeEnd, encodeLocalHeader } from '../format/zip-layout';
@@ -31,6 +31,11 @@ export interface PackBlobInput {
   source: string | Uint8Array;
   /** DEFLATE (text: VTT, HTML, JSON) or STORE (media). */
   compress: boolean;
+  /**
+   * CRC-32 of the bytes when the caller computed it already (tpk build: in its hashing pass, with a
+   * file stamp checked after writing): a STORE entry is then copied without computing it again.
+   */
+  crc32?: number;
 }
 
 export interface WritePackProgress {
@@ -188,7 +193,7 @@ export async function writePack(options: WritePackOptions): Promise<WritePackRes
 
     /** STORE from memory: CRC first, so the header is final and nothing needs patching. */
     const writeBytesEntry = async (name: string, data: Uint8Array) => {
-      const layout = await startEntry(name, 0, data.length, crc32Update(0, data));
+      const layout = await startEntry(name, 0, data.length, crc32Chunk(0, data));
       await out.append(data);
       await finishEntry(layout, false);
       progress(name, data.length);
@@ -248,20 +253,22 @@ export async function writePack(options: WritePackOptions): Promise<WritePackRes
         return;
       }
       if (!b.compress) {
-        layout = await startEntry(name, 0, b.size);
+        const known = b.crc32;
+        layout = await startEntry(name, 0, b.size, known ?? 0);
         await out.flush();
         for await (const chunk of chunks(b)) {
           checkAbort();
           // the write (thread pool) overlaps with CRC + hash (main thread) — all only read the buffer
           const writing = out.writeDirect(chunk);
           try {
-            crc = crc32Update(crc, chunk);
+            if (known === undefined) crc = crc32Chunk(crc, chunk);
             hash?.update(chunk);
           } finally {
             await writing;
           }
           progress(name, chunk.length);
         }
+        if (known !== undefined) crc = known;
         layout.compressedSize = b.size;
       } else {
         layout = await startEntry(name, 8, b.size);
@@ -273,7 +280,7 @@ export async function writePack(options: WritePackOptions): Promise<WritePackRes
         try {
           for await (const chunk of chunks(b)) {
             checkAbort();
-            crc = crc32Update(crc, chunk);
+            crc = crc32Chunk(crc, chunk);
             hash?.update(chunk);
             // copy: the chunk buffer is reused by the reader, deflate may hold on to it
             const copy = Buffer.from(chunk);
