@@ -110,7 +110,12 @@ const key = (c: Case) => `${c.line}-${c.platform}-${c.arch}`;
 beforeAll(async () => {
   mkdirSync(project, { recursive: true });
   for (const f of ['icon.ico', 'icon.png', 'icons']) cpSync(path.join(repo, 'build', f), path.join(project, 'build', f), { recursive: true });
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'teachpoint', version: '0.1.0', private: true }));
+  // Like the repository: the project declares production dependencies and has them installed. The staged
+  // app declares none, and electron-builder then falls back to collecting the project's — they must stay out.
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'teachpoint', version: '0.1.0', private: true, dependencies: { 'tp-fake-dep': '1.0.0' } }));
+  mkdirSync(path.join(project, 'node_modules', 'tp-fake-dep'), { recursive: true });
+  writeFileSync(path.join(project, 'node_modules', 'tp-fake-dep', 'package.json'), JSON.stringify({ name: 'tp-fake-dep', version: '1.0.0', main: 'index.js' }));
+  writeFileSync(path.join(project, 'node_modules', 'tp-fake-dep', 'index.js'), 'module.exports = 1;');
   standInFfmpeg();
   // Built once for all targets: production bundles + the renderer (vite; rebuilt only when stale).
   await stageApp({ out: path.join(project, 'dist', 'app'), log: () => {} });
@@ -164,7 +169,7 @@ describe.each(CASES)('electron-builder dir target: $line $platform $arch', (c) =
     const exe = c.platform === 'win32' ? '.exe' : '';
     expect(readdirSync(path.join(resources, 'ffmpeg')).sort()).toEqual([`ffmpeg${exe}`, `ffprobe${exe}`]);
     for (const tool of ['ffmpeg', 'ffprobe']) expect(readFileSync(path.join(resources, 'ffmpeg', `${tool}${exe}`), 'utf8')).toBe(`${tool} for ${c.platform}-${c.arch}`);
-    expect(readdirSync(resources).sort()).toEqual(['app.asar', 'ffmpeg']);
+    expect(readdirSync(resources).sort()).toEqual(['app.asar', 'ffmpeg']); // no app.asar.unpacked
     if (c.platform === 'linux') expect(statSync(path.join(resources, 'ffmpeg', 'ffmpeg')).mode & 0o111).not.toBe(0);
   });
 
