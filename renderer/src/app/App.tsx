@@ -5,6 +5,7 @@ import { Link, Route, Routes } from 'react-router-dom';
 import { LessonPage } from '../features/lessons/LessonPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { MaterialsPage } from '../features/materials/MaterialsPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import { SearchPage } from '../features/search/SearchPage';
 import { StudentIdleWatcher } from '../features/student/StudentIdleWatcher';
 import { StudentPage } from '../features/student/StudentPage';
@@ -35,6 +36,7 @@ export function AppRoutes() {
       <Route element={<Frame />}>
         <Route index element={<LibraryPage />} />
         <Route path="teacher" element={<TeacherPage />} />
+        <Route path="teacher/reports" element={<ReportsPage />} />
         <Route path="student" element={<StudentPage />} />
         <Route path="materials" element={<MaterialsPage />} />
         <Route path="search" element={<SearchPage />} />
