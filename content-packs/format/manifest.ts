@@ -543,11 +543,13 @@ export function blobEntryName(sha256: string): string {
   return `blobs/${sha256}`;
 }
 /**
- * Largest manifest.json a reader accepts (docs/pack-format.md): ~16× the largest pack tpk build
- * has made (a full-year pack with a few thousand resources is ~0.5 MB), small enough that parsing
- * one stays far below a classroom PC's memory.
+ * Largest manifest.json a reader accepts (docs/pack-format.md): ~15,000 resources, ~8× a
+ * full-year pack with a few thousand resources (~0.5 MB), and small enough that verifying and
+ * importing a validly signed manifest of this size peaks at ~195 MB RSS (measured:
+ * `npm run bench -- manifest-rss`; 7 MB peaked at 270 MB), under the 300 MB a 2 GB classroom PC
+ * can spare.
  */
-export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Deepest nesting of objects/arrays accepted in manifest.json (a lesson tree is ~4 levels; each level is 3 JSON levels). */
 export const MAX_JSON_DEPTH = 64;
 export const MANIFEST_ENTRY = 'manifest.json';
