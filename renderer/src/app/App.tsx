@@ -9,6 +9,7 @@ import { ReportsPage } from '../features/reports/ReportsPage';
 import { SearchPage } from '../features/search/SearchPage';
 import { StudentIdleWatcher } from '../features/student/StudentIdleWatcher';
 import { StudentPage } from '../features/student/StudentPage';
+import { RequireTeacher } from '../features/teacher/RequireTeacher';
 import { TeacherModeProvider } from '../features/teacher/teacher-mode';
 import { TeacherPage } from '../features/teacher/TeacherPage';
 import { ErrorMessage } from './ErrorMessage';
@@ -36,7 +37,7 @@ export function AppRoutes() {
       <Route element={<Frame />}>
         <Route index element={<LibraryPage />} />
         <Route path="teacher" element={<TeacherPage />} />
-        <Route path="teacher/reports" element={<ReportsPage />} />
+        <Route path="teacher/reports" element={<RequireTeacher><ReportsPage /></RequireTeacher>} />
         <Route path="student" element={<StudentPage />} />
         <Route path="materials" element={<MaterialsPage />} />
         <Route path="search" element={<SearchPage />} />

@@ -112,6 +112,15 @@ describe('teacher mode (renderer)', () => {
     await expect.element(page.getByRole('button', { name: '退出教师模式' })).toBeVisible();
   });
 
+  it('the reports page (every child\'s results) shows the PIN screen instead while teacher mode is locked', async () => {
+    const teacher = fakeTeacher({ unlocked: false });
+    const db = freshDb();
+    await createClass(db, { name: '一年级' });
+    rendered = await renderApp(new FakeBridge({ ...base(), ...teacher.handlers }), { path: '/teacher/reports', services: { db } });
+    await expect.element(page.getByRole('heading', { name: '输入教师密码' })).toBeVisible();
+    expect(page.getByRole('heading', { name: /学习报告/ }).query()).toBeNull();
+  });
+
   it('student screens show no pack removal/export; teacher mode shows them and the call carries the session', async () => {
     const teacher = fakeTeacher({ unlocked: false });
     const pack: InstalledPack = { id: 'cn.p1', version: 1, title: { 'zh-CN': '一年级数学' }, publisher: 'k', installedAt: '2026-09-01T08:00:00.000Z', bytes: 1000, resourceCount: 3 };
