@@ -14,8 +14,11 @@ import './styles.css';
 // 1. Transport (IPC if the Electron preload is present, else HTTP; the token leaves the URL now,
 //    before HashRouter reads the fragment). 2. Platform. 3. Database. 4. Translations.
 // Privileged calls (pack removal/export/import, 我的资料 changes) carry the teacher session when unlocked.
-const bridge = withTeacherSession(createBridge());
-const platform = preparePlatform(bridge);
+const transport = createBridge();
+const bridge = withTeacherSession(transport);
+// The platform is chosen from the transport itself: the session wrapper is not an HttpBridge, and
+// choosing from it made a browser tab an "Electron" platform (tp-media:// URLs, no media at all).
+const platform = preparePlatform(transport);
 const i18n = createI18n();
 
 let db: TeachPointDB | null = null;
