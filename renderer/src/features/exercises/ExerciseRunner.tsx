@@ -7,6 +7,7 @@ import { useServices } from '../../app/services';
 import { recordAnswer, recordCompleted } from '../progress/record';
 import { useMastery } from '../progress/use-mastery';
 import { useExerciseLearner, type ExerciseLearner } from './learner';
+import { TeacherOnly } from '../teacher/TeacherOnly';
 import { PinyinToggle, PromptText, usePinyinSetting } from './pinyin';
 import './exercises.css';
 
@@ -108,7 +109,9 @@ export function ExerciseRunner({ packId, set }: { packId: string; set: ExerciseS
           {t('exercise.masteredBadge')}
         </p>
       ) : null}
-      <PinyinToggle on={pinyinOn} onChange={setPinyinOn} />
+      <TeacherOnly quiet>
+        <PinyinToggle on={pinyinOn} onChange={setPinyinOn} />
+      </TeacherOnly>
     </div>
   );
 

@@ -12,6 +12,7 @@ import { createI18n } from '../../i18n/i18n';
 import { WebPlatform } from '../../platform/web-platform';
 import { FakeBridge } from '../../test/fake-bridge';
 import { MemoryStorage } from '../../test/render';
+import { fakeTeacher } from '../../test/teacher';
 import '../../styles.css';
 import { MasteredMark } from '../progress/MasteredMark';
 import { recordAnswer } from '../progress/record';
@@ -79,10 +80,10 @@ afterEach(async () => {
   }
 });
 
-async function render(db: TeachPointDB | null, extra?: React.ReactNode) {
+async function render(db: TeachPointDB | null, extra?: React.ReactNode, opts: { teacher?: boolean } = {}) {
   const container = document.createElement('div');
   document.body.appendChild(container);
-  const bridge = new FakeBridge({});
+  const bridge = new FakeBridge({ ...fakeTeacher({ unlocked: opts.teacher ?? false }).handlers });
   const i18n = createI18n({ storage: new MemoryStorage() });
   const root = createRoot(container);
   await act(async () => {
@@ -245,7 +246,14 @@ describe('exercise runner (real IndexedDB)', () => {
   it('pinyin ruby on the question when switched on, never over the quoted text it asks about; the choice persists', async () => {
     const db = await freshDb();
     await signIn(db, '小刚');
-    const runner = await render(db);
+    // The switch is the teacher's: a child's screen does not show it.
+    let runner = await render(db);
+    await expect.element(runner.getByTestId('exercise-learner')).toHaveTextContent('当前学生：小刚');
+    expect(runner.getByRole('button', { name: '拼音' }).elements()).toHaveLength(0);
+    await act(async () => mounted!.root.unmount());
+    mounted!.container.remove();
+    mounted = null;
+    runner = await render(db, undefined, { teacher: true });
     const toggle = runner.getByRole('button', { name: '拼音' });
     await expect.element(toggle).toHaveAttribute('aria-pressed', 'false');
     expect(document.querySelector('.exercise-prompt ruby')).toBeNull();

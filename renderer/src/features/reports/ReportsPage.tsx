@@ -6,6 +6,8 @@ import { ErrorMessage } from '../../app/ErrorMessage';
 import { pickTitle, useLanguage } from '../../app/localized';
 import { useServices } from '../../app/services';
 import { listClasses } from '../../db/people';
+import { TeacherOnly } from '../teacher/TeacherOnly';
+import { useTeacherMode } from '../teacher/teacher-mode';
 import { classReportCsv, localTime, minutes, type ReportCsvLabels } from './csv';
 import type { ClassReport, ItemRow, LearnerSetCell, SetRow } from './report';
 import { useClassReport } from './use-class-report';
@@ -18,6 +20,19 @@ import './reports.css';
  * printable view. Everything is computed from the event log on the fly (report.ts).
  */
 export function ReportsPage() {
+  const { t } = useTranslation();
+  const mode = useTeacherMode();
+  if (mode.unlocked) return <UnlockedReportsPage />;
+  return (
+    <div className="reports-page">
+      <h1>{t('reports.title')}</h1>
+      {mode.state.status === 'checking' ? <p className="muted">{t('reports.loading')}</p> : <TeacherOnly>{null}</TeacherOnly>}
+    </div>
+  );
+}
+
+/** Learners' records are for the teacher: the page is shown in teacher mode only. */
+function UnlockedReportsPage() {
   const { t } = useTranslation();
   const { db } = useServices();
   const [params, setParams] = useSearchParams();

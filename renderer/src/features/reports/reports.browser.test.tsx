@@ -13,6 +13,7 @@ import { createI18n } from '../../i18n/i18n';
 import { WebPlatform } from '../../platform/web-platform';
 import { FakeBridge } from '../../test/fake-bridge';
 import { MemoryStorage } from '../../test/render';
+import { fakeTeacher } from '../../test/teacher';
 import '../../styles.css';
 import { recordAnswer, recordCompleted } from '../progress/record';
 import { BOM, parseCsv } from './csv';
@@ -62,10 +63,10 @@ afterEach(async () => {
   }
 });
 
-async function render(db: TeachPointDB, path: string) {
+async function render(db: TeachPointDB, path: string, teacher = true) {
   const container = document.createElement('div');
   document.body.appendChild(container);
-  const bridge = new FakeBridge({ 'lessons.manifest': async ({ packId }) => ({ id: packId, version: 1, manifest: manifest as unknown as PackContent['manifest'] }) });
+  const bridge = new FakeBridge({ ...fakeTeacher({ unlocked: teacher }).handlers, 'lessons.manifest': async ({ packId }) => ({ id: packId, version: 1, manifest: manifest as unknown as PackContent['manifest'] }) });
   const root = createRoot(container);
   await act(async () => {
     root.render(
@@ -82,6 +83,15 @@ async function render(db: TeachPointDB, path: string) {
 }
 
 describe('reports page (real IndexedDB)', () => {
+  it('is for teacher mode only', async () => {
+    const db = new TeachPointDB(`tp-reports-locked-${Date.now()}`, { onVersionChange: () => {} });
+    dbs.push(db);
+    await createClass(db, { name: '一年级' });
+    await render(db, '/teacher/reports', false);
+    await expect.element(page.getByTestId('teacher-only-note')).toBeVisible();
+    expect(document.querySelector('[data-testid="class-report"]')).toBeNull();
+  });
+
   it('shows who mastered, who is in progress and who has not started; the CSV carries the same numbers', async () => {
     const db = new TeachPointDB(`tp-reports-${Date.now()}`, { onVersionChange: () => {} });
     dbs.push(db);
