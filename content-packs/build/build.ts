@@ -31,10 +31,10 @@ import { getProfile, type ProfileName } from '../media/plan';
 import { mapSettled, defaultConcurrency, Semaphore } from '../media/pool';
 import { fastProbe } from '../media/fast-probe';
 import { probeMedia, type ProbeResult } from '../media/probe';
-import { makeThumbnail } from '../media/transcode';
+import { ThumbnailBatcher } from '../media/thumbnails';
 import { type FileStamp, hashFile, prepareMedia, type PreparedMedia } from '../media/prepare';
 import { convertOfficeToPdf } from '../media/office';
-import { decodeText, isWebVtt, srtToVtt } from '../media/text';
+import { decodeText, isWebVtt, subtitleToVtt } from '../media/text';
 import { defaultMastery } from './exercises';
 import { BuildFailedError, type BuildProblem, buildProblem } from './problems';
 import { scanSource, type SourceNode, type SourcePlan, type SourceResource } from './source';
@@ -180,18 +180,17 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     const thumbnailSlots = new Semaphore(cores);
     const probeSlots = new Semaphore(cores * 2);
     const hashSlots = new Semaphore(1);
+    const thumbnails = new ThumbnailBatcher({ slots: thumbnailSlots });
     let thumbSeq = 0;
     const startEarlyThumbnail = (video: string, probe: ProbeResult): { done: Promise<string>; abort: AbortController } => {
       const abort = new AbortController();
       const onAbort = () => abort.abort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const out = join(workDir, `thumb-${++thumbSeq}.jpg`);
-      const done = thumbnailSlots
-        .run(async () => {
-          if (abort.signal.aborted) throw new Error('not needed');
-          await makeThumbnail(video, out, { signal: abort.signal, width: profile.thumbnailWidth, ...(probe.duration !== undefined ? { duration: probe.duration } : {}) });
-          return out;
-        })
+      // collected for a moment and made by one ffmpeg with the other videos' (media/thumbnails.ts)
+      const done = thumbnails
+        .request(video, out, { signal: abort.signal, width: profile.thumbnailWidth, ...(probe.duration !== undefined ? { duration: probe.duration } : {}) })
+        .then(() => out)
         .finally(() => options.signal?.removeEventListener('abort', onAbort));
       done.catch(() => undefined); // awaited (or dropped) by the job
       return { done, abort };
@@ -325,13 +324,16 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
           continue;
         }
         const { text } = decodeText(bytes);
-        let vtt: string;
-        if (/\.srt$/i.test(s.file)) vtt = srtToVtt(text);
-        else if (isWebVtt(text)) vtt = text.replace(/^\uFEFF/, '');
-        else {
-          problems.push(buildProblem('build.bad-subtitle', { zh: 'WebVTT 字幕文件必须以“WEBVTT”开头', en: 'A WebVTT file must start with "WEBVTT"' }, { file: s.file, row: 1 }));
+        const converted = subtitleToVtt(text, /\.srt$/i.test(s.file));
+        if ('error' in converted) {
+          problems.push(
+            converted.error === 'not-vtt'
+              ? buildProblem('build.bad-subtitle', { zh: 'WebVTT 字幕文件必须以“WEBVTT”开头', en: 'A WebVTT file must start with "WEBVTT"' }, { file: s.file, row: 1 })
+              : buildProblem('build.bad-subtitle', { zh: '字幕文件里没有任何字幕条目（时间轴“00:00:01,000 --> 00:00:03,000”加文字），可能不是字幕或已损坏。请换一个字幕文件或删除它', en: 'The subtitle file has no cues (a timing line "00:00:01,000 --> 00:00:03,000" plus text); it may not be a subtitle or may be damaged. Replace or remove it' }, { file: s.file }),
+          );
           continue;
         }
+        const vtt = converted.vtt;
         // pass VTT through byte for byte when it already is UTF-8 without BOM
         const out = Buffer.from(vtt, 'utf8');
         const data = isWebVtt(text) && !/\.srt$/i.test(s.file) && out.equals(bytes) ? bytes : out;
