@@ -294,6 +294,23 @@ export function parseExerciseCsv(bytes: Uint8Array, file: string, problems: Buil
     const en = { 'quote-in-unquoted-field': 'a quote inside an unquoted field', 'text-after-closing-quote': 'text after a closing quote', 'unterminated-quote': 'a quoted field is never closed' }[p.kind];
     problems.push(buildProblem('build.csv-syntax', { zh: `CSV 格式错误：${zh}。请在 Excel 中重新“另存为 CSV”`, en: `CSV syntax error: ${en}. Save the sheet as CSV again from Excel` }, { file, row: p.row, column: p.column }));
   }
+  for (const record of csv.records) {
+    for (const cell of record.cells) {
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(cell.value);
+      if (!bad) continue;
+      const u = `U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      problems.push(
+        buildProblem(
+          'build.control-character',
+          { zh: `单元格中有不可见的控制字符（${u}），通常是从其他软件复制时带入的。请删除这个单元格的内容后重新输入`, en: `The cell contains an invisible control character (${u}), usually pasted in from another program. Clear the cell and type it again` },
+          { file, row: cell.row, column: cell.column },
+          { char: u },
+        ),
+      );
+      cell.value = cell.value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ''); // eslint-disable-line no-control-regex
+    }
+  }
   const records = csv.records.filter((r) => !isBlankRecord(r));
   const set: DraftExerciseSet = { file, items: [] };
   const header = records[0];
@@ -350,6 +367,16 @@ export function parseExerciseCsv(bytes: Uint8Array, file: string, problems: Buil
   return set;
 }
 
+/** A YAML value of the wrong kind (a mapping or list where text belongs), named by file, field and line. */
+function fieldTypeProblem(file: string, field: string, value: unknown, row: number | undefined): BuildProblem {
+  const kind = Array.isArray(value) ? { zh: '列表', en: 'a list' } : { zh: '映射（key: value）', en: 'a mapping (key: value)' };
+  return buildProblem(
+    'build.bad-field-type',
+    { zh: `字段“${field}”应是文字，但这里是${kind.zh}。请改成一段文字（含冒号等符号时用引号括起来）`, en: `Field "${field}" must be text, but it is ${kind.en}. Write it as text (quote it if it contains a colon)` },
+    { file, field, ...(row ? { row } : {}) },
+  );
+}
+
 /** Reads a `*.exercises.yaml` sheet. */
 export function parseExerciseYaml(text: string, file: string, problems: BuildProblem[]): DraftExerciseSet {
   const lineCounter = new LineCounter();
@@ -369,6 +396,10 @@ export function parseExerciseYaml(text: string, file: string, problems: BuildPro
   const json = root.toJSON() as Record<string, unknown>;
   const title: unknown = json.title;
   if (typeof title === 'string' && title.trim()) set.title = title.trim();
+  else if (title !== undefined && title !== null && typeof title !== 'string') {
+    const row = lineOf(root.get('title', true) as YamlNode);
+    problems.push(fieldTypeProblem(file, 'title', title, row));
+  }
   const mastery = parseMastery(json.mastery, file, lineOf(root.get('mastery', true) as YamlNode), problems);
   if (mastery) set.mastery = mastery;
   const items = root.get('items', true);
@@ -394,6 +425,10 @@ export function parseExerciseYaml(text: string, file: string, problems: BuildPro
         continue;
       }
       const json = (valueNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (valueNode as { value?: unknown } | null)?.value;
+      if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+        problems.push(fieldTypeProblem(file, keyName, json, line));
+        continue;
+      }
       fields[key] = Array.isArray(json)
         ? json.map((v) => (v && typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([l, r]) => `${l}=${String(r)}`).join('|') : String(v))).join('|')
         : typeof json === 'boolean'

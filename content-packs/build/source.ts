@@ -10,6 +10,7 @@
  * runs ffmpeg — media is probed/transcoded by build.ts.
  */
 import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, posix, relative, sep } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -210,6 +211,46 @@ export interface ScanOptions {
   now?: Date;
 }
 
+/**
+ * A folder's entries, minus names that are not valid UTF-8 (on Linux, a FAT/exFAT stick mounted
+ * without `iocharset=utf8` shows GBK names as bytes; Node turns them into U+FFFD and the file can
+ * no longer be opened by that name). Each such name is reported with its raw bytes and its GBK
+ * reading, so the author knows which file to rename.
+ */
+async function readableEntries(dirAbs: string, dirRel: string, problems: BuildProblem[]): Promise<Dirent[]> {
+  const entries = await readdir(dirAbs, { withFileTypes: true });
+  if (!entries.some((e) => e.name.includes('\uFFFD'))) return entries;
+  const raw = await readdir(dirAbs, { encoding: 'buffer' });
+  for (const bytes of raw) {
+    let valid = true;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      valid = false;
+    }
+    if (valid) continue;
+    let gbk = '';
+    try {
+      gbk = new TextDecoder('gbk', { fatal: true }).decode(bytes);
+    } catch {
+      gbk = '';
+    }
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    problems.push(
+      buildProblem(
+        'build.bad-file-name',
+        {
+          zh: `文件名不是 UTF-8 编码${gbk ? `（按 GBK 读作“${gbk}”）` : ''}，无法打开（原始字节：${hex}）。U盘可能挂载时没有指定字符集：请在 Windows 上复制该文件夹，或挂载时加 iocharset=utf8，或把这个文件改名后重试`,
+          en: `A file name is not UTF-8${gbk ? ` (as GBK it reads "${gbk}")` : ''} and cannot be opened (raw bytes: ${hex}). The stick was probably mounted without a charset: copy the folder on Windows, mount with iocharset=utf8, or rename the file, then retry`,
+        },
+        { file: dirRel || '.' },
+        { rawName: hex, ...(gbk ? { gbk } : {}) },
+      ),
+    );
+  }
+  return entries.filter((e) => !e.name.includes('\uFFFD'));
+}
+
 export async function scanSource(srcDir: string, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: BuildProblem[] = [];
   const now = options.now ?? new Date();
@@ -306,7 +347,7 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
   };
 
   const lessonFolderResources = async (dirAbs: string, dirRel: string): Promise<SourceResource[]> => {
-    const entries = (await readdir(dirAbs, { withFileTypes: true })).sort((a, b) => collator.compare(a.name, b.name));
+    const entries = (await readableEntries(dirAbs, dirRel, problems)).sort((a, b) => collator.compare(a.name, b.name));
     const files = entries.filter((e) => e.isFile() && !isIgnoredName(e.name)).map((e) => e.name);
     for (const d of entries.filter((e) => e.isDirectory() && !isIgnoredName(e.name))) {
       problems.push(
@@ -380,7 +421,7 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
 
   // ---- folder tree
   const walk = async (dirAbs: string, dirRel: string, depth: number, titles: string[]): Promise<SourceNode[]> => {
-    const entries = (await readdir(dirAbs, { withFileTypes: true })).sort((a, b) => collator.compare(a.name, b.name));
+    const entries = (await readableEntries(dirAbs, dirRel, problems)).sort((a, b) => collator.compare(a.name, b.name));
     const nodes: SourceNode[] = [];
     for (const e of entries) {
       if (isIgnoredName(e.name)) continue;

@@ -38,3 +38,22 @@ export function srtToVtt(srt: string): string {
 export function isWebVtt(text: string): boolean {
   return /^(\uFEFF)?WEBVTT([ \t].*)?(\r?\n|$)/.test(text);
 }
+
+/** Number of cues (timing lines `start --> end`) in a WebVTT text. */
+export function vttCueCount(vtt: string): number {
+  let n = 0;
+  for (const line of vtt.split(/\r?\n/)) if (/^\s*(\d+:)?\d{1,2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{1,2}:\d{2}\.\d{3}/.test(line)) n++;
+  return n;
+}
+
+/**
+ * A subtitle file's text → WebVTT, or why not: `.srt` is converted, `.vtt` must start with WEBVTT,
+ * and either must hold at least one cue (random bytes named `.srt` used to become an empty WEBVTT).
+ */
+export function subtitleToVtt(text: string, isSrt: boolean): { vtt: string } | { error: 'not-vtt' | 'no-cues' } {
+  let vtt: string;
+  if (isSrt) vtt = srtToVtt(text);
+  else if (isWebVtt(text)) vtt = text.replace(/^\uFEFF/, '');
+  else return { error: 'not-vtt' };
+  return vttCueCount(vtt) > 0 ? { vtt } : { error: 'no-cues' };
+}
