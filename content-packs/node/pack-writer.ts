@@ -70,6 +70,7 @@ export interface WritePackResult {
   zip64: boolean;
 }
 
+const WRITE_BEHIND_BYTES = 64 * 1024 * 1024;
 const DEFLATE_ZIP64_THRESHOLD = 0xff000000; // deflate can expand slightly; reserve ZIP64 room early
 
 function writeError(code: string, zh: string, en: string, details?: Record<string, unknown>): TeachPointError {
@@ -94,6 +95,14 @@ class Output {
   private readonly buf: Uint8Array;
   private bufStart = 0;
   private bufLen = 0;
+  /**
+   * Write-behind flushing: every 64 MiB an fdatasync starts in the background (one at a time), so
+   * the disk writes while we copy and the final fsync has little left to do. Its first error is kept
+   * and thrown by `settle()` — the kernel reports a writeback error to one sync call only.
+   */
+  private unsynced = 0;
+  private syncing: Promise<void> | null = null;
+  private syncError: unknown = null;
   constructor(
     private readonly fh: fsp.FileHandle,
     capacity: number,
@@ -104,6 +113,7 @@ class Output {
     if (bytes.length > this.buf.length / 2) {
       await this.flush();
       await writeAll(this.fh, bytes, 0, bytes.length, this.pos);
+      this.wrote(bytes.length);
       this.pos += bytes.length;
       this.bufStart = this.pos;
       return;
@@ -119,7 +129,26 @@ class Output {
     const at = this.pos;
     this.pos += bytes.length;
     this.bufStart = this.pos;
-    return writeAll(this.fh, bytes, 0, bytes.length, at);
+    return writeAll(this.fh, bytes, 0, bytes.length, at).then(() => this.wrote(bytes.length));
+  }
+  private wrote(n: number): void {
+    this.unsynced += n;
+    if (this.unsynced < WRITE_BEHIND_BYTES || this.syncing) return;
+    this.unsynced = 0;
+    this.syncing = this.fh.datasync().then(
+      () => {
+        this.syncing = null;
+      },
+      (err: unknown) => {
+        this.syncError ??= err;
+        this.syncing = null;
+      },
+    );
+  }
+  /** Wait for a background flush; throw the first one that failed. */
+  async settle(): Promise<void> {
+    if (this.syncing) await this.syncing;
+    if (this.syncError) throw this.syncError;
   }
   async patch(at: number, bytes: Uint8Array): Promise<void> {
     if (at >= this.bufStart && at + bytes.length <= this.bufStart + this.bufLen) {
@@ -130,7 +159,10 @@ class Output {
     await writeAll(this.fh, bytes, 0, bytes.length, at);
   }
   async flush(): Promise<void> {
-    if (this.bufLen > 0) await writeAll(this.fh, this.buf, 0, this.bufLen, this.bufStart);
+    if (this.bufLen > 0) {
+      await writeAll(this.fh, this.buf, 0, this.bufLen, this.bufStart);
+      this.wrote(this.bufLen);
+    }
     this.bufLen = 0;
     this.bufStart = this.pos;
   }
@@ -336,6 +368,7 @@ export async function writePack(options: WritePackOptions): Promise<WritePackRes
     await out.append(end);
     await out.flush();
     const pos = out.pos;
+    await out.settle();
     await fh.truncate(pos); // in case `.partial` pre-existed and was longer
     await fh.sync();
     await fh.close();
