@@ -95,10 +95,17 @@ export async function syncCatalog(bridge: RendererBridge, db: TeachPointDB | nul
   const keep = new Set(installed.map((p) => p.id));
   const gone = [...haveVersion.keys()].filter((id) => !keep.has(id));
   if (gone.length > 0) await trackWrite(db.transaction('rw', db.catalog, () => db.catalog.where('packId').anyOf(gone).delete()));
-  for (const pack of installed) {
+  const stale = installed.filter((pack) => {
     const versions = haveVersion.get(pack.id);
-    if (versions && versions.size === 1 && versions.has(pack.version)) continue;
-    const rows = catalogEntries(await loadPackContent(bridge, pack.id, pack.version));
+    return !(versions && versions.size === 1 && versions.has(pack.version));
+  });
+  // Unchanged (every restart): the rows just read are the catalog — no second read of thousands of rows.
+  if (gone.length === 0 && stale.length === 0) return existing;
+  // Ask for every stale manifest at once (50 packs on a first open), write them one pack at a time.
+  const contents = stale.map((pack) => loadPackContent(bridge, pack.id, pack.version));
+  for (let i = 0; i < stale.length; i++) {
+    const pack = stale[i]!;
+    const rows = catalogEntries(await contents[i]!);
     await trackWrite(
       db.transaction('rw', db.catalog, async () => {
         await db.catalog.where('packId').equals(pack.id).delete();

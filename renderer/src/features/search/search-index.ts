@@ -316,7 +316,7 @@ export function queryTokens(query: string): string[] {
 }
 
 /** Search the index; at most `lessonLimit` lessons are returned (every matching resource is counted). */
-export function search(index: SearchIndex, query: string, lessonLimit = 40): SearchResult {
+export function search(index: SearchIndex, query: string, lessonLimit = 24): SearchResult {
   const tokens = queryTokens(query);
   if (tokens.length === 0) return { query, total: 0, groups: [], moreLessons: 0 };
   const plans = tokens.map((t) => planToken(t, index.contexts));
