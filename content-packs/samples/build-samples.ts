@@ -55,7 +55,8 @@ async function generateMath(src: string): Promise<void> {
   makePicture(join(l1, '02 数一数 挂图.png'), { text: '1  2  3  4  5', sub: '一只小猫 两只小鸟 三朵花 四棵树 五个苹果', width: 800, height: 600, background: '0x3b6ea5' });
   // The picture that 数一数 练习 s1 ("图上有几只小猫？") asks about (its 图片 column).
   makePicture(join(l1, '_练习素材', '三只小猫.png'), { text: '猫    猫    猫', sub: '小猫在草地上玩', width: 480, height: 320, background: '0x6a994e' });
-  makePicture(join(l2, '_练习素材', '苹果和梨.png'), { text: '苹果 ●●●●●  梨 ●●●', sub: '苹果 5 个，梨 3 个', width: 480, height: 320, background: '0x6a994e' });
+  // 看图 questions: the picture shows the things to count, never the answer in words or numbers.
+  makePicture(join(l2, '_练习素材', '苹果和梨.png'), { text: '苹果●●●●● 梨●●●', width: 640, height: 320, background: '0x6a994e' });
   makeLessonVideo({
     out: join(l2, '01 比多少.mp4'),
     title: '比多少',
