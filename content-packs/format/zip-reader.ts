@@ -198,21 +198,55 @@ export async function inspectZip(source: RandomAccessSource, options: InspectZip
   }
 }
 
+/** Where the central directory is, from the end records. */
+interface DirectoryLayout {
+  cdOffset: number;
+  cdSize: number;
+  entryCount: number;
+  zip64: boolean;
+}
+
+const notZip = () => packProblem('pack.not-a-zip', { zh: '这不是资源包文件（不是 ZIP 格式）。请选择 .tpk 资源包。', en: 'This is not a pack file (not a ZIP). Choose a .tpk pack.' });
+const multiDisk = (name?: string) => unsupported('multi-disk archive', '分卷压缩', name);
+
+/** A file that starts like a ZIP (or is empty) but has no end record was cut short. */
+async function startsLikeZip(source: RandomAccessSource): Promise<boolean> {
+  const head = await source.read(0, Math.min(4, source.size));
+  const magic = [0x50, 0x4b, 0x03, 0x04];
+  return head.every((b, i) => b === magic[i]);
+}
+
+/** The container checks, phase by phase; any phase that finds the archive unreadable ends it with `empty()`. */
 async function inspect(source: RandomAccessSource, problems: PackProblem[], empty: () => ZipInspection, mode: 'eager' | 'lazy'): Promise<ZipInspection> {
   const size = source.size;
-  const notZip = () => packProblem('pack.not-a-zip', { zh: '这不是资源包文件（不是 ZIP 格式）。请选择 .tpk 资源包。', en: 'This is not a pack file (not a ZIP). Choose a .tpk pack.' });
-  /** A file that starts like a ZIP (or is empty) but has no end record was cut short. */
-  const startsLikeZip = async () => {
-    const head = await source.read(0, Math.min(4, size));
-    const magic = [0x50, 0x4b, 0x03, 0x04];
-    return head.every((b, i) => b === magic[i]);
-  };
   if (size < EOCD_SIZE) {
-    problems.push((await startsLikeZip()) ? truncated(size === 0 ? 'the file is empty' : 'no end-of-archive record', size === 0 ? '文件为空' : '缺少结尾目录记录') : notZip());
+    problems.push((await startsLikeZip(source)) ? truncated(size === 0 ? 'the file is empty' : 'no end-of-archive record', size === 0 ? '文件为空' : '缺少结尾目录记录') : notZip());
     return empty();
   }
 
-  // --- End of central directory (last 22 + up to 65535 comment bytes)
+  const layout = await readEndRecords(source, problems);
+  if (!layout) return empty();
+  const records = await readCentralDirectory(source, layout, problems);
+  if (!records) return empty();
+  const unique = dropDuplicates(records, problems);
+  const { cdOffset, zip64 } = layout;
+  const sorted = [...unique].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  if (mode === 'lazy') return lazyLocalHeaders(source, problems, unique, sorted, cdOffset, zip64);
+  const entries = dropOverlaps(await checkLocalHeaders(source, sorted, cdOffset, problems), problems);
+  const sound = new Set(entries);
+  return finish(unique, entries, problems, cdOffset, zip64, {
+    locate: async (en) => {
+      if (!sound.has(en)) throw new RangeError(`${en.name} is not an entry of this archive`);
+      return en;
+    },
+    locateAll: async () => undefined,
+  });
+}
+
+
+/** Phase 1: the end records (EOCD, ZIP64 locator + record) → where the central directory is. */
+async function readEndRecords(source: RandomAccessSource, problems: PackProblem[]): Promise<DirectoryLayout | null> {
+  const size = source.size;
   const tailLen = Math.min(size, EOCD_SIZE + 0xffff + ZIP64_LOCATOR_SIZE);
   const tailStart = size - tailLen;
   const tail = new View(await source.read(tailStart, tailLen));
@@ -224,8 +258,8 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     }
   }
   if (eocd < 0) {
-    problems.push((await startsLikeZip()) ? truncated('no end-of-archive record', '缺少结尾目录记录') : notZip());
-    return empty();
+    problems.push((await startsLikeZip(source)) ? truncated('no end-of-archive record', '缺少结尾目录记录') : notZip());
+    return null;
   }
   const eocdAbs = tailStart + eocd;
   const diskNo = tail.u16(eocd + 4);
@@ -243,21 +277,21 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     const loc = eocd - ZIP64_LOCATOR_SIZE;
     const z64Offset = tail.u64(loc + 8);
     if (tail.u32(loc + 4) !== 0 || tail.u32(loc + 16) > 1) {
-      problems.push(unsupported('multi-disk archive', '分卷压缩'));
-      return empty();
+      problems.push(multiDisk());
+      return null;
     }
     if (!Number.isFinite(z64Offset) || z64Offset + ZIP64_EOCD_SIZE > eocdAbs - ZIP64_LOCATOR_SIZE) {
       problems.push(corrupt('bad ZIP64 end-of-directory locator', 'ZIP64 结尾定位记录无效'));
-      return empty();
+      return null;
     }
     const z = new View(await source.read(z64Offset, ZIP64_EOCD_SIZE));
     if (z.u32(0) !== SIG_ZIP64_EOCD) {
       problems.push(corrupt('ZIP64 end-of-directory record not found', '找不到 ZIP64 结尾目录记录'));
-      return empty();
+      return null;
     }
     if (z.u32(16) !== 0 || z.u32(20) !== 0) {
-      problems.push(unsupported('multi-disk archive', '分卷压缩'));
-      return empty();
+      problems.push(multiDisk());
+      return null;
     }
     entriesOnDisk = z.u64(24);
     entryCount = z.u64(32);
@@ -267,40 +301,45 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     zip64 = true;
     if (![entriesOnDisk, entryCount, cdSize, cdOffset].every(Number.isFinite)) {
       problems.push(corrupt('ZIP64 sizes out of range', 'ZIP64 大小超出范围'));
-      return empty();
+      return null;
     }
   } else if (needs64) {
     problems.push(corrupt('ZIP64 values without a ZIP64 record', '缺少 ZIP64 记录'));
-    return empty();
+    return null;
   } else if (diskNo !== 0 || cdDisk !== 0) {
-    problems.push(unsupported('multi-disk archive', '分卷压缩'));
-    return empty();
+    problems.push(multiDisk());
+    return null;
   }
   if (entriesOnDisk !== entryCount) {
-    problems.push(unsupported('multi-disk archive', '分卷压缩'));
-    return empty();
+    problems.push(multiDisk());
+    return null;
   }
   if (cdOffset + cdSize > size) {
     problems.push(truncated('central directory beyond end of file', '中央目录超出文件末尾'));
-    return empty();
+    return null;
   }
   if (cdOffset + cdSize !== cdEndLimit) {
     problems.push(corrupt('central directory is not where the end record says', '中央目录位置与结尾记录不符'));
-    return empty();
+    return null;
   }
   if (cdSize > MAX_CENTRAL_DIRECTORY || entryCount * CENTRAL_HEADER_SIZE > cdSize) {
     problems.push(corrupt('central directory size does not match its entry count', '中央目录大小与条目数不符'));
-    return empty();
+    return null;
   }
 
-  // --- Central directory
+  return { cdOffset, cdSize, entryCount, zip64 };
+}
+
+/** Phase 2: the central directory → records with safe names (unsafe, encrypted, … ones only reported). */
+async function readCentralDirectory(source: RandomAccessSource, layout: DirectoryLayout, problems: PackProblem[]): Promise<CentralRecord[] | null> {
+  const { cdOffset, cdSize, entryCount } = layout;
   const cd = new View(await source.read(cdOffset, cdSize));
   const records: CentralRecord[] = [];
   let p = 0;
   for (let i = 0; i < entryCount; i++) {
     if (p + CENTRAL_HEADER_SIZE > cdSize || cd.u32(p) !== SIG_CENTRAL) {
       problems.push(corrupt(`central directory entry ${i} is damaged`, `中央目录第 ${i} 项已损坏`));
-      return empty();
+      return null;
     }
     const flags = cd.u16(p + 8);
     const method = cd.u16(p + 10);
@@ -315,7 +354,7 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     const recLen = CENTRAL_HEADER_SIZE + nameLen + extraLen + commentLen;
     if (p + recLen > cdSize) {
       problems.push(corrupt(`central directory entry ${i} is damaged`, `中央目录第 ${i} 项已损坏`));
-      return empty();
+      return null;
     }
     const nameBytes = cd.bytes.subarray(p + CENTRAL_HEADER_SIZE, p + CENTRAL_HEADER_SIZE + nameLen);
     // ZIP64 extended information extra field: only the fields that are 0xFFFF… in the header, in order.
@@ -353,11 +392,11 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     const displayName = decoded ?? `(entry ${i})`;
     if (!extraOk || ![usize, csize, lho].every(Number.isFinite) || usize === 0xffffffff || csize === 0xffffffff || lho === 0xffffffff) {
       problems.push(corrupt(`bad ZIP64 sizes for ${displayName}`, `${displayName} 的 ZIP64 大小信息无效`, decoded));
-      return empty();
+      return null;
     }
     p += recLen;
     if (diskStart !== 0) {
-      problems.push(unsupported('multi-disk archive', '分卷压缩', decoded));
+      problems.push(multiDisk(decoded));
       continue;
     }
     if (flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) {
@@ -399,7 +438,11 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     problems.push(corrupt('central directory has trailing bytes', '中央目录末尾有多余数据'));
   }
 
-  // --- Duplicates
+  return records;
+}
+
+/** Phase 3: a name that appears twice is ambiguous: report it, keep the first. */
+function dropDuplicates(records: CentralRecord[], problems: PackProblem[]): CentralRecord[] {
   const byName = new Map<string, ZipEntry>();
   const unique: CentralRecord[] = [];
   for (const r of records) {
@@ -416,10 +459,12 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     unique.push(r);
   }
 
-  const sorted = [...unique].sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
-  if (mode === 'lazy') return lazyLocalHeaders(source, problems, unique, sorted, cdOffset, zip64);
+  return unique;
+}
 
-  // --- Local headers (sequential order so small entries share reads)
+/** Phase 4 (eager): every local header checked against its central record, front to back so small entries share reads. */
+async function checkLocalHeaders(source: RandomAccessSource, sorted: CentralRecord[], cdOffset: number, problems: PackProblem[]): Promise<CentralRecord[]> {
+  const size = source.size;
   const reader = new WindowReader(source);
   const good: CentralRecord[] = [];
   for (const r of sorted) {
@@ -435,8 +480,11 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     }
     good.push(r);
   }
+  return good;
+}
 
-  // --- Overlap (zip bombs and spliced archives): each entry must end before the next begins.
+/** Phase 5: zip bombs and spliced archives — each entry must end before the next begins. */
+function dropOverlaps(good: CentralRecord[], problems: PackProblem[]): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let prevEnd = 0;
   let prevName = '';
@@ -450,14 +498,7 @@ async function inspect(source: RandomAccessSource, problems: PackProblem[], empt
     prevName = en.name;
     entries.push(en);
   }
-  const sound = new Set(entries);
-  return finish(unique, entries, problems, cdOffset, zip64, {
-    locate: async (en) => {
-      if (!sound.has(en)) throw new RangeError(`${en.name} is not an entry of this archive`);
-      return en;
-    },
-    locateAll: async () => undefined,
-  });
+  return entries;
 }
 
 const overlapping = (name: string, other: string) =>
