@@ -31,8 +31,6 @@ export async function buildCloudApp(options: CloudAppOptions): Promise<FastifyIn
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    // Same answer from every instance: no request ids that depend on process state.
-    disableRequestLogging: !options.logger,
   });
   app.decorate('cloud', ctx);
 

@@ -4,12 +4,13 @@
  * across schools. Everything in one transaction; every item not rejected is acknowledged.
  */
 import type { z } from 'zod';
-import { ProgressEventSchema, RECORD_SCHEMAS, RECORD_TABLES, incomingWins, type ProgressEvent, type RecordTable } from '../../../common/records/records';
+import { RECORD_SCHEMAS, RECORD_TABLES, incomingWins, type ProgressEvent, type RecordTable } from '../../../common/records/records';
 import type { PushAck, PushRejection, PushRequestSchema } from '../../protocol/push';
 import { PROTOCOL_VERSION } from '../../protocol/version';
 import type { CloudContext } from '../context';
 import { takeChangeLock, type Queryable } from '../db/db';
-import { saveDeviceStatus } from './device-status';
+import { deviceStatusUpdate, saveDeviceStatus } from './device-status';
+import { checkEvent } from './event-check';
 import { probePull } from './pull';
 
 export type ParsedPush = z.output<typeof PushRequestSchema>;
@@ -60,8 +61,8 @@ export async function ingestPush(ctx: CloudContext, device: PushDevice, req: Par
   const rejected: PushRejection[] = [];
   const events: ProgressEvent[] = [];
   req.events.forEach((item, i) => {
-    const r = ProgressEventSchema.safeParse(item);
-    if (r.success) events.push(r.data);
+    const r = checkEvent(item);
+    if (r.ok) events.push(r.event);
     else rejected.push(invalid('events', itemId(item, i), firstIssue(r.error)));
   });
   // Per kind, the winning version of each id within this batch.
@@ -85,13 +86,16 @@ export async function ingestPush(ctx: CloudContext, device: PushDevice, req: Par
   const totalRecordItems = RECORD_TABLES.reduce((n, k) => n + (req.records[k]?.length ?? 0), 0);
   const now = ctx.clock();
 
-  const stored = await ctx.db.tx(async (q) => {
-    let storedCount = 0;
-    if (events.length) storedCount += await insertEvents(q, device, events, now);
-    if (recordCount) storedCount += await mergeRecords(q, device, records, rejected);
-    await saveDeviceStatus(q, device.deviceId, 'push', now, req.status);
-    return storedCount;
-  });
+  // The common case, events only: ONE statement (atomic on its own) inserts them and records the
+  // device status. With records: one transaction around the merge.
+  const stored = recordCount
+    ? await ctx.db.tx(async (q) => {
+        let storedCount = events.length ? await insertEvents(q, device, events, now) : 0;
+        storedCount += await mergeRecords(q, device, records, rejected);
+        await saveDeviceStatus(q, device.deviceId, 'push', now, req.status);
+        return storedCount;
+      })
+    : await insertEventsWithStatus(ctx.db, device, events, now, req.status);
 
   const validItems = events.length + totalRecordItems - rejected.filter((r) => r.kind !== 'events').length;
   const cursor = req.cursor !== undefined ? await probePull(ctx, device, req.cursor) : null;
@@ -106,15 +110,27 @@ export async function ingestPush(ctx: CloudContext, device: PushDevice, req: Par
   };
 }
 
-async function insertEvents(q: Queryable, device: PushDevice, events: ProgressEvent[], now: Date): Promise<number> {
-  const r = await q.query(
-    `INSERT INTO events (id, school_id, device_id, learner_id, class_id, verb, object_id, pack_id, created_at, received_at, result)
+const INSERT_EVENTS = `INSERT INTO events (id, school_id, device_id, learner_id, class_id, verb, object_id, pack_id, created_at, received_at, result)
      SELECT e.id, $2, $3, e."learnerId", e."classId", e.verb, e."objectId", e."packId", e."createdAt", $4, e.result
        FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, "learnerId" text, "classId" text, verb text, "objectId" text, "packId" text, "createdAt" timestamptz, result jsonb)
-     ON CONFLICT (id) DO NOTHING`,
-    [JSON.stringify(events), device.schoolId, device.deviceId, now],
-  );
+     ON CONFLICT (id) DO NOTHING`;
+
+/** Inserts events (ON CONFLICT (id) DO NOTHING); returns how many were new. */
+async function insertEvents(q: Queryable, device: PushDevice, events: ProgressEvent[], now: Date): Promise<number> {
+  const r = await q.query(INSERT_EVENTS, [JSON.stringify(events), device.schoolId, device.deviceId, now]);
   return r.rowCount;
+}
+
+/** The same, with the device status update in the same statement (events-only pushes: one round trip). */
+async function insertEventsWithStatus(q: Queryable, device: PushDevice, events: ProgressEvent[], now: Date, status: ParsedPush['status']): Promise<number> {
+  const params = [JSON.stringify(events), device.schoolId, device.deviceId, now];
+  const u = deviceStatusUpdate(params.length + 1, device.deviceId, 'push', now, status);
+  const r = await q.query<{ stored: number }>(
+    `WITH ins AS (${INSERT_EVENTS} RETURNING 1), st AS (${u.sql} RETURNING 1)
+     SELECT (SELECT count(*) FROM ins)::integer AS stored, (SELECT count(*) FROM st)::integer AS touched`,
+    [...params, ...u.params],
+  );
+  return Number(r.rows[0]!.stored);
 }
 
 async function mergeRecords(q: Queryable, device: PushDevice, records: Map<RecordTable, Map<string, MutableRecord>>, rejected: PushRejection[]): Promise<number> {

@@ -67,7 +67,12 @@ function asPostgresUser(cmd: string, args: string[]): [string, string[]] {
   return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--reset-env', cmd, ...args]];
 }
 
-export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
+export interface StartOptions {
+  /** fsync and synchronous commit on, as in production (benches). Tests run with them off. */
+  durable?: boolean;
+}
+
+export async function startPostgres(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<PostgresServer> {
   if (env.TEACHPOINT_TEST_PG_URL) return external(env.TEACHPOINT_TEST_PG_URL);
   const bin = postgresBinDir(env);
   if (!bin) throw new Error('PostgreSQL binaries not found (scripts/setup-system.sh installs them).');
@@ -84,8 +89,9 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
   const port = await freePort();
   const [cmd, args] = asPostgresUser(join(bin, 'postgres'), [
     '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    // A throwaway test server: durability off, small footprint.
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', '-c', 'shared_buffers=64MB',
+    // A throwaway test server: durability off unless asked for, small footprint.
+    ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    '-c', 'max_connections=100', '-c', 'shared_buffers=128MB',
   ]);
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
