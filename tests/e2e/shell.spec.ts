@@ -39,7 +39,11 @@ test.describe('app shell over the HTTP transport', () => {
     // app.info and storage.usage came through the bridge
     await expect(page.getByTestId('app-version')).toHaveText(version);
     await expect(page.getByTestId('storage-usage')).toContainText(/可用 .+ \/ 共 .+/);
+    // Node version and data folder are on the About page, not on every teaching screen.
+    await expect(page.getByText(state.dataDir, { exact: true })).toHaveCount(0);
+    await page.getByRole('contentinfo').getByRole('link', { name: '关于本机' }).click();
     await expect(page.getByText(state.dataDir, { exact: true })).toBeVisible();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '资源库' }).click();
     // app.heartbeat arrived over Server-Sent Events
     await expect(page.getByText('本机服务：正常')).toBeVisible();
 

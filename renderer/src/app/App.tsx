@@ -2,6 +2,7 @@ import { Component, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { Link, Route, Routes } from 'react-router-dom';
+import { AboutPage } from '../features/about/AboutPage';
 import { LessonPage } from '../features/lessons/LessonPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { MaterialsPage } from '../features/materials/MaterialsPage';
@@ -41,6 +42,7 @@ export function AppRoutes() {
         <Route path="student" element={<StudentPage />} />
         <Route path="materials" element={<MaterialsPage />} />
         <Route path="search" element={<SearchPage />} />
+        <Route path="about" element={<AboutPage />} />
         <Route path="lesson/:packId/:lessonId" element={<LessonPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -1,12 +1,16 @@
 import { useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AboutPanel } from '../features/about/AboutPanel';
+import { AboutLine } from '../features/about/AboutPage';
 import { SearchBox } from '../features/search/SearchBox';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 
-/** The app frame: header (name, navigation, language), sync status, the page, about footer. */
+/**
+ * The app frame: one compact header row (name, navigation, search, language), one status line, the
+ * page, and a one-line footer (version, free disk, link to the About page). At 1024×768 the header
+ * and status together stay under ~100 px in both languages so the lesson and its controls fit.
+ */
 export function Frame() {
   const { t, i18n } = useTranslation();
   useEffect(() => {
@@ -22,8 +26,9 @@ export function Frame() {
       </a>
       <header className="app-header">
         <div className="brand">
-          <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-tagline">{t('app.tagline')}</span>
+          <span className="brand-name" title={t('app.tagline')}>
+            {t('app.name')}
+          </span>
         </div>
         <nav className="main-nav" aria-label={t('nav.label')}>
           <NavLink to="/" end className="nav-link">
@@ -46,7 +51,7 @@ export function Frame() {
       <main id="main" className="page" tabIndex={-1}>
         <Outlet />
       </main>
-      <AboutPanel />
+      <AboutLine />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../app/ErrorMessage';
 import { useBridgeQuery, useServices } from '../../app/services';
 import { formatBytes } from '../../format/format';
 
-/** Footer: app.info (version, shell, Node, data dir) and storage.usage ("可用 12.3 GB / 共 250 GB"). */
+/** The About page's details: app.info (version, shell, Node, data dir), storage.usage ("可用 12.3 GB / 共 250 GB"), safe mode. */
 export function AboutPanel() {
   const { t } = useTranslation();
   const { platform, bridge } = useServices();
@@ -26,8 +26,7 @@ export function AboutPanel() {
   const safeModeOn = safeModeNote ? safeModeNote.on : info.data?.safeMode ?? false;
 
   return (
-    <footer className="about" aria-label={t('about.label')}>
-      <h2 className="visually-hidden">{t('about.label')}</h2>
+    <section className="about card" aria-label={t('about.label')}>
       {info.error ? <ErrorMessage error={info.error} onRetry={info.reload} /> : null}
       {storage.error ? <ErrorMessage error={storage.error} onRetry={storage.reload} /> : null}
       <dl className="about-list">
@@ -74,6 +73,6 @@ export function AboutPanel() {
           </div>
         ) : null}
       </dl>
-    </footer>
+    </section>
   );
 }

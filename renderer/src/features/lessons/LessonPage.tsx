@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type { Material } from '../../../../common/bridge/methods/materials';
@@ -12,7 +12,10 @@ import { durationKey, durationParts } from '../../format/format';
 import { ExerciseRunner } from '../exercises/ExerciseRunner';
 import { TeacherOnly } from '../teacher/TeacherOnly';
 import { forgetChangedPacks, loadPackContent } from './catalog';
-import { MediaView, type PlayableMedia } from './media-views';
+import { ClassModeBar, useClassMode } from './class-mode';
+import { MediaView, type PlayableMedia, type PositionListener, type ViewerPosition } from './media-views';
+import { useLessonPosition } from './positions';
+import { StagePagerContext, type StagePager } from './stage-pager';
 
 type Item = { key: string; kind: 'resource'; resource: Resource } | { key: string; kind: 'material'; material: Material };
 
@@ -58,11 +61,49 @@ export function LessonPage() {
       .map((m) => ({ key: `m:${m.id}`, kind: 'material' as const, material: m }));
     return [...own, ...attached];
   }, [content, found, materials.data, packId, lessonId]);
-  // `?resource=<id>` (a search hit) opens that resource first
+  // `?resource=<id>` (a search hit) or `?item=<key>` ("continue where you left off") opens that item
+  // first; otherwise the item the lesson was left at.
   const [searchParams] = useSearchParams();
   const wantedResource = searchParams.get('resource');
-  const [selected, setSelected] = useState<string | null>(wantedResource ? `r:${wantedResource}` : null);
-  const current = items.find((i) => i.key === selected) ?? items[0] ?? null;
+  const wantedItem = searchParams.get('item') ?? (wantedResource ? `r:${wantedResource}` : null);
+  const [selected, setSelected] = useState<string | null>(wantedItem);
+  const remembered = useLessonPosition(packId, lessonId);
+  const saved = remembered.state.status === 'ready' ? remembered.state.position : null;
+  const current = items.find((i) => i.key === (selected ?? saved?.itemKey)) ?? items[0] ?? null;
+  const currentIndex = current ? items.indexOf(current) : -1;
+
+  // Presenter keys turn a PDF's pages first (the viewer registers itself), then move between items.
+  const pagerRef = useRef<StagePager | null>(null);
+  const pagerSlot = useMemo(() => ({ set: (p: StagePager | null) => void (pagerRef.current = p) }), []);
+  const step = useCallback(
+    (direction: 1 | -1) => {
+      const pager = pagerRef.current;
+      if (pager && (direction === 1 ? pager.next() : pager.prev())) return;
+      const next = items[currentIndex + direction];
+      if (next) setSelected(next.key);
+    },
+    [items, currentIndex],
+  );
+  const rootRef = useRef<HTMLDivElement>(null);
+  const classMode = useClassMode(rootRef, step, items.length > 0);
+
+  const lessonTitle = found?.lesson.title;
+  const currentLabel = current ? itemLabel(current, language) : '';
+  const onPosition = useCallback<PositionListener>(
+    (p, opts) => {
+      if (!current || !lessonTitle) return;
+      remembered.save({ lessonTitle, itemKey: current.key, itemTitle: currentLabel, ...p }, opts);
+    },
+    [current, currentLabel, lessonTitle, remembered],
+  );
+  // Opening an item is remembered at once (so "continue" lands on it even if nothing plays).
+  useEffect(() => {
+    if (current && lessonTitle && remembered.state.status === 'ready') {
+      remembered.save({ lessonTitle, itemKey: current.key, itemTitle: currentLabel }, { now: true });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current?.key, lessonTitle, remembered.state.status]);
+  const startPosition: ViewerPosition | undefined = saved && current && saved.itemKey === current.key ? { seconds: saved.seconds, page: saved.page } : undefined;
 
   if (error) {
     return (
@@ -88,49 +129,97 @@ export function LessonPage() {
 
   const title = pickTitle(found.lesson.title, language) ?? lessonId;
   return (
-    <div className="lesson-page">
-      <nav aria-label={t('lessons.crumbs')}>
-        <ol className="crumbs">
-          <li>
-            <Link to="/" className="crumb">
-              {t('lesson.back')}
-            </Link>
-          </li>
-          {found.path.map((n) => (
-            <li key={n.id} className="crumb-text">
-              {pickTitle(n.title, language)}
-            </li>
-          ))}
-        </ol>
-      </nav>
-      <h1>{title}</h1>
-      <div className="lesson-layout">
-        <ul className="resource-list" aria-label={t('lesson.resources')}>
-          {items.map((item) => {
-            const label = item.kind === 'resource' ? (pickTitle(item.resource.title, language) ?? item.resource.id) : item.material.title;
-            const kind = item.kind === 'resource' ? kindLabel(t, item.resource.kind) : `${t('lesson.kinds.material')} · ${kindLabel(t, item.material.kind)}`;
-            return (
-              <li key={item.key}>
-                <button type="button" className="resource-button" aria-pressed={current?.key === item.key} onClick={() => setSelected(item.key)}>
-                  <span className="resource-title">{label}</span>
-                  <span className="resource-kind">{kind}</span>
-                </button>
+    <div ref={rootRef} className={classMode.on ? 'lesson-page class-mode' : 'lesson-page'} aria-label={classMode.on ? t('classMode.label') : undefined}>
+      {classMode.on ? null : (
+        <div className="lesson-head">
+          <nav aria-label={t('lessons.crumbs')}>
+            <ol className="crumbs">
+              <li>
+                <Link to="/" className="crumb">
+                  {t('lesson.back')}
+                </Link>
               </li>
-            );
-          })}
-        </ul>
+              {found.path.map((n) => (
+                <li key={n.id} className="crumb-text">
+                  {pickTitle(n.title, language)}
+                </li>
+              ))}
+            </ol>
+          </nav>
+          <div className="lesson-title-row">
+            <h1>{title}</h1>
+            {items.length > 0 ? (
+              <button type="button" className="button button-primary class-mode-enter" title={t('classMode.enterHint')} onClick={classMode.enter}>
+                {t('classMode.enter')}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      )}
+      <div className="lesson-layout">
+        {classMode.on ? null : (
+          <ul className="resource-list" aria-label={t('lesson.resources')}>
+            {items.map((item) => {
+              const kind = item.kind === 'resource' ? kindLabel(t, item.resource.kind) : `${t('lesson.kinds.material')} · ${kindLabel(t, item.material.kind)}`;
+              return (
+                <li key={item.key}>
+                  <button type="button" className="resource-button" aria-pressed={current?.key === item.key} onClick={() => setSelected(item.key)}>
+                    <span className="resource-title">{itemLabel(item, language)}</span>
+                    <span className="resource-kind">{kind}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
         <div className="resource-stage">
-          {current ? <ResourceStage key={current.key} item={current} content={content} packId={packId} /> : <p className="muted">{t('lesson.choose')}</p>}
+          <StagePagerContext.Provider value={pagerSlot}>
+            {current ? (
+              <ResourceStage key={current.key} item={current} content={content} packId={packId} position={startPosition} onPosition={onPosition} />
+            ) : (
+              <p className="muted">{t('lesson.choose')}</p>
+            )}
+          </StagePagerContext.Provider>
         </div>
       </div>
-      <TeacherOnly quiet>
-        <AttachMaterials packId={packId} lessonId={lessonId} materials={materials.data ?? []} />
-      </TeacherOnly>
+      {classMode.on ? (
+        <ClassModeBar
+          title={title}
+          itemTitle={currentLabel}
+          index={currentIndex}
+          total={items.length}
+          onPrev={() => step(-1)}
+          onNext={() => step(1)}
+          black={classMode.black}
+          onBlack={classMode.toggleBlack}
+          onExit={classMode.exit}
+        />
+      ) : (
+        <TeacherOnly quiet>
+          <AttachMaterials packId={packId} lessonId={lessonId} materials={materials.data ?? []} />
+        </TeacherOnly>
+      )}
     </div>
   );
 }
 
-function ResourceStage({ item, content, packId }: { item: Item; content: PackContent; packId: string }) {
+function itemLabel(item: Item, language: string): string {
+  return item.kind === 'resource' ? (pickTitle(item.resource.title, language) ?? item.resource.id) : item.material.title;
+}
+
+function ResourceStage({
+  item,
+  content,
+  packId,
+  position,
+  onPosition,
+}: {
+  item: Item;
+  content: PackContent;
+  packId: string;
+  position?: ViewerPosition;
+  onPosition?: PositionListener;
+}) {
   const { t } = useTranslation();
   const language = useLanguage();
   if (item.kind === 'material') {
@@ -139,7 +228,7 @@ function ResourceStage({ item, content, packId }: { item: Item; content: PackCon
     return (
       <>
         <h2>{m.title}</h2>
-        <MediaView media={media} />
+        <MediaView media={media} position={position} onPosition={onPosition} />
       </>
     );
   }
@@ -162,13 +251,14 @@ function ResourceStage({ item, content, packId }: { item: Item; content: PackCon
     ...(r.subtitles ? { subtitles: r.subtitles.map((s) => ({ lang: s.lang, ...(s.label ? { label: s.label } : {}), blob: s.blob })) } : {}),
     ...(r.entry ? { entry: r.entry } : {}),
   };
-  const d = r.durationSec !== undefined ? durationParts(r.durationSec) : null;
+  // Floored like the player's clock (a 12.4 s video shows 0:12 there, so "12 秒" here, not 13).
+  const d = r.durationSec !== undefined ? durationParts(Math.max(1, Math.floor(r.durationSec))) : null;
   return (
     <>
       <h2>{title}</h2>
       {r.description ? <p>{pickTitle(r.description, language)}</p> : null}
-      {d ? <p className="muted">{t('lesson.duration', { duration: t(durationKey(d), { ...d }) })}</p> : null}
-      <MediaView media={media} />
+      {d ? <p className="muted resource-duration">{t('lesson.duration', { duration: t(durationKey(d), { ...d }) })}</p> : null}
+      <MediaView media={media} position={position} onPosition={onPosition} />
     </>
   );
 }

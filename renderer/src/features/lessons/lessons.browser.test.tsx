@@ -200,7 +200,14 @@ describe('lesson page and exercise runner', () => {
     const track = video.querySelector('track')!;
     expect([track.getAttribute('src'), track.srclang, track.kind]).toEqual([`/media/${SHA('c')}?token=tok`, 'zh-CN', 'subtitles']);
     await expect.element(page.getByText('时长 1 分 15 秒')).toBeVisible();
-    await expect.element(page.getByRole('button', { name: '全屏投影' })).toBeVisible();
+    // Projector controls: class mode for the lesson, playback speed and a subtitle switch under the video.
+    await expect.element(page.getByRole('button', { name: '课堂模式（F）' })).toBeVisible();
+    await expect.element(page.getByRole('group', { name: '播放速度' }).getByRole('button', { name: '1 倍' })).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(page.getByRole('button', { name: '0.75 倍' }));
+    expect(video.playbackRate).toBe(0.75);
+    await userEvent.click(page.getByRole('button', { name: '字幕：开' }));
+    await expect.element(page.getByRole('button', { name: '字幕：关' })).toBeVisible();
+    expect(video.textTracks[0]?.mode).toBe('disabled');
     await userEvent.click(resources.getByRole('button', { name: /我拍的教室视频/ }));
     await expect.poll(() => document.querySelector('video')?.getAttribute('src')).toBe(`/media/${SHA('d')}?token=tok`);
   });

@@ -1,15 +1,30 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MediaResource } from '../../../../content-packs/format/manifest';
 import { useServices } from '../../app/services';
+import { PdfViewer } from './PdfViewer';
+import { clock } from './positions';
 
-/** Full screen on the projector for one element (video, courseware frame). */
+/**
+ * Full screen for one viewer (courseware frame). The fullscreen element is the viewer box, not the
+ * iframe itself, so a visible "退出全屏" button stays on screen above the courseware (Esc may not reach
+ * the page while the courseware frame has focus).
+ */
 function FullscreenButton({ target }: { target: React.RefObject<HTMLElement | null> }) {
   const { t } = useTranslation();
   if (typeof document.documentElement.requestFullscreen !== 'function') return null;
   return (
     <button type="button" className="button" onClick={() => void target.current?.requestFullscreen().catch(() => undefined)}>
       {t('lesson.fullscreen')}
+    </button>
+  );
+}
+
+function ExitFullscreenButton() {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="button exit-fullscreen" onClick={() => void document.exitFullscreen().catch(() => undefined)}>
+      {t('lesson.exitFullscreen')}
     </button>
   );
 }
@@ -24,10 +39,60 @@ export interface PlayableMedia {
   entry?: string;
 }
 
-export function VideoView({ media }: { media: PlayableMedia }) {
+/** Where a viewer was left (seconds of a video/audio, page of a PDF) and how it reports moving on. */
+export interface ViewerPosition {
+  seconds?: number;
+  page?: number;
+}
+export type PositionListener = (position: ViewerPosition, opts?: { now?: boolean }) => void;
+
+export const PLAYBACK_RATES = [0.75, 1, 1.25, 1.5] as const;
+
+/** Seek to the remembered second once the metadata is there (not in the last 3 s: that restarts). */
+function useResume(ref: React.RefObject<HTMLMediaElement | null>, startAt: number | undefined) {
+  const [resumedAt, setResumedAt] = useState<number | null>(null);
+  const onLoadedMetadata = () => {
+    const el = ref.current;
+    if (!el || !startAt || startAt < 3) return;
+    if (Number.isFinite(el.duration) && startAt > el.duration - 3) return;
+    el.currentTime = startAt;
+    setResumedAt(startAt);
+  };
+  return { resumedAt, setResumedAt, onLoadedMetadata };
+}
+
+export function VideoView({ media, startAt, onPosition }: { media: PlayableMedia; startAt?: number; onPosition?: PositionListener }) {
+  const { t } = useTranslation();
   const { platform } = useServices();
   const ref = useRef<HTMLVideoElement>(null);
   const tracks = media.subtitles ?? [];
+  const [rate, setRate] = useState(1);
+  const [subtitlesOn, setSubtitlesOn] = useState(true);
+  const { resumedAt, setResumedAt, onLoadedMetadata } = useResume(ref, startAt);
+
+  useEffect(() => {
+    if (ref.current) ref.current.playbackRate = rate;
+  }, [rate]);
+  // <track default> shows the first track; the switch hides or shows all of them.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const apply = () => {
+      for (let i = 0; i < el.textTracks.length; i++) {
+        const tt = el.textTracks[i]!;
+        tt.mode = subtitlesOn ? (i === 0 ? 'showing' : 'hidden') : 'disabled';
+      }
+    };
+    apply();
+    el.textTracks.addEventListener('addtrack', apply);
+    return () => el.textTracks.removeEventListener('addtrack', apply);
+  }, [subtitlesOn]);
+
+  const report = (now: boolean) => {
+    const el = ref.current;
+    if (el && onPosition) onPosition({ seconds: el.currentTime }, { now });
+  };
+
   return (
     <div className="viewer">
       <video
@@ -40,23 +105,71 @@ export function VideoView({ media }: { media: PlayableMedia }) {
         // Subtitles on tp-media:// are cross-origin to app://; the media scheme answers CORS for the app origin.
         crossOrigin={platform.kind === 'electron' && tracks.length > 0 ? 'anonymous' : undefined}
         aria-label={media.title}
+        onLoadedMetadata={(e) => {
+          e.currentTarget.playbackRate = rate;
+          onLoadedMetadata();
+        }}
+        onTimeUpdate={() => report(false)}
+        onPause={() => report(true)}
+        onEnded={() => report(true)}
       >
         {tracks.map((s, i) => (
           <track key={s.blob.sha256} kind="subtitles" src={platform.mediaUrl(s.blob.sha256)} srcLang={s.lang} label={s.label ?? s.lang} default={i === 0} />
         ))}
       </video>
-      <div className="viewer-actions">
-        <FullscreenButton target={ref} />
+      <div className="viewer-actions video-actions">
+        <div className="segmented" role="group" aria-label={t('video.speed')}>
+          <span className="segmented-label">{t('video.speed')}</span>
+          {PLAYBACK_RATES.map((r) => (
+            <button key={r} type="button" className="button button-small" aria-pressed={rate === r} onClick={() => setRate(r)}>
+              {t('video.speedValue', { speed: r })}
+            </button>
+          ))}
+        </div>
+        {tracks.length > 0 ? (
+          <button type="button" className="button button-small" aria-pressed={subtitlesOn} onClick={() => setSubtitlesOn((v) => !v)}>
+            {subtitlesOn ? t('video.subtitlesOn') : t('video.subtitlesOff')}
+          </button>
+        ) : null}
+        {resumedAt !== null ? (
+          <span className="resume-note">
+            {t('video.resumed', { time: clock(resumedAt) })}{' '}
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                if (ref.current) ref.current.currentTime = 0;
+                setResumedAt(null);
+                report(true);
+              }}
+            >
+              {t('video.fromStart')}
+            </button>
+          </span>
+        ) : null}
       </div>
     </div>
   );
 }
 
-export function AudioView({ media }: { media: PlayableMedia }) {
+export function AudioView({ media, startAt, onPosition }: { media: PlayableMedia; startAt?: number; onPosition?: PositionListener }) {
   const { platform } = useServices();
+  const ref = useRef<HTMLAudioElement>(null);
+  const { onLoadedMetadata } = useResume(ref, startAt);
+  const report = (now: boolean) => ref.current && onPosition?.({ seconds: ref.current.currentTime }, { now });
   return (
     <div className="viewer">
-      <audio className="viewer-audio" controls preload="metadata" src={platform.mediaUrl(media.blob.sha256)} aria-label={media.title} />
+      <audio
+        ref={ref}
+        className="viewer-audio"
+        controls
+        preload="metadata"
+        src={platform.mediaUrl(media.blob.sha256)}
+        aria-label={media.title}
+        onLoadedMetadata={onLoadedMetadata}
+        onTimeUpdate={() => report(false)}
+        onPause={() => report(true)}
+      />
     </div>
   );
 }
@@ -70,25 +183,10 @@ export function ImageView({ media }: { media: PlayableMedia }) {
   );
 }
 
-/** Chromium's own PDF viewer in a frame; "enlarge" fills the window, the web build can also open a tab. */
-export function PdfView({ media }: { media: PlayableMedia }) {
-  const { t } = useTranslation();
+/** PDFs are drawn by pdf.js (PdfViewer): fit to the projector, page by page, keys turn pages. */
+export function PdfView({ media, startPage, onPosition }: { media: PlayableMedia; startPage?: number; onPosition?: PositionListener }) {
   const { platform } = useServices();
-  const url = platform.mediaUrl(media.blob.sha256);
-  return (
-    <Expandable
-      extra={
-        platform.kind === 'web' ? (
-          <a className="button" href={url} target="_blank" rel="noreferrer">
-            {t('lesson.openNewTab')}
-          </a>
-        ) : null
-      }
-      note={t('lesson.pdfNote')}
-    >
-      <iframe className="viewer-pdf" src={url} title={media.title} />
-    </Expandable>
-  );
+  return <PdfViewer url={platform.mediaUrl(media.blob.sha256)} title={media.title} initialPage={startPage} onPageChange={(page) => onPosition?.({ page }, { now: true })} />;
 }
 
 /**
@@ -98,11 +196,11 @@ export function PdfView({ media }: { media: PlayableMedia }) {
 export function CoursewareView({ media }: { media: PlayableMedia }) {
   const { t } = useTranslation();
   const { platform } = useServices();
-  const ref = useRef<HTMLIFrameElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   return (
-    <div className="viewer">
+    <div className="viewer viewer-courseware-box" ref={ref}>
+      <ExitFullscreenButton />
       <iframe
-        ref={ref}
         className="viewer-courseware"
         src={platform.coursewareUrl(media.blob.sha256, media.entry ?? 'index.html')}
         title={media.title}
@@ -135,16 +233,16 @@ function Expandable({ children, extra, note }: { children: ReactNode; extra?: Re
   );
 }
 
-export function MediaView({ media }: { media: PlayableMedia }) {
+export function MediaView({ media, position, onPosition }: { media: PlayableMedia; position?: ViewerPosition; onPosition?: PositionListener }) {
   switch (media.kind) {
     case 'video':
-      return <VideoView media={media} />;
+      return <VideoView media={media} startAt={position?.seconds} onPosition={onPosition} />;
     case 'audio':
-      return <AudioView media={media} />;
+      return <AudioView media={media} startAt={position?.seconds} onPosition={onPosition} />;
     case 'image':
       return <ImageView media={media} />;
     case 'pdf':
-      return <PdfView media={media} />;
+      return <PdfView media={media} startPage={position?.page} onPosition={onPosition} />;
     case 'html5':
       return <CoursewareView media={media} />;
   }

@@ -66,6 +66,20 @@ export function useDrives() {
 
 export type DrivesState = ReturnType<typeof useDrives>;
 
+/**
+ * What a teacher calls the stick: its label, with the Windows drive letter ("KINGSTON (E:)"); never the
+ * raw mount path ("/media/teacher/KINGSTON", "E:\\"). A stick without a label is "未命名 (E:)" or just
+ * the last folder name of its mount point.
+ */
+export function driveName(drive: Pick<RemovableDrive, 'label' | 'mountPoint'>, unnamed: string): string {
+  const letter = /^([A-Za-z]):[\\/]?$/.exec(drive.mountPoint)?.[1];
+  const label = drive.label?.trim();
+  if (letter) return `${label || unnamed} (${letter.toUpperCase()}:)`;
+  if (label) return label;
+  const last = drive.mountPoint.replace(/[\\/]+$/, '').split(/[\\/]/).pop();
+  return last || unnamed;
+}
+
 /** The USB panel; its drive state comes from the library page (installed packs export to the same sticks). */
 export function UsbDrives({ state, active, onImport }: { state: DrivesState; active: ActiveImport | null; onImport: (pack: FoundPack) => void }) {
   const { t } = useTranslation();
@@ -97,7 +111,7 @@ function DriveCard({
   onRescan: () => void;
 }) {
   const { t } = useTranslation();
-  const name = drive.label ? `${drive.label} (${drive.mountPoint})` : drive.mountPoint;
+  const name = driveName(drive, t('usb.unnamed'));
   return (
     <article className="drive" aria-label={t('usb.drive', { name })}>
       <h3 className="drive-name">

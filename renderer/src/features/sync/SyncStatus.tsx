@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridgeEvent, useServices } from '../../app/services';
 
-/** Heartbeats come every few seconds; this long without one means the host is not answering. */
+/** Heartbeats come every 15 s (electron/host/http/server.ts); this long without one means the host is not answering. */
 const HOST_SILENCE_MS = 30_000;
 
 function useOnline(): boolean {
@@ -53,16 +53,24 @@ export function SyncStatus() {
   }, [db]);
 
   return (
+    <>
+      {/* The host stopped answering: not a pill that looks like the others, a plain failure with what to do. */}
+      {hostAlive === false ? (
+        <div className="host-down" role="alert">
+          <strong>{t('sync.hostDown')}</strong> <span>{t('sync.hostDownHelp')}</span>
+        </div>
+      ) : null}
     <section className="sync-status" role="status" aria-label={t('sync.label')}>
       <span className={`pill ${online ? 'pill-ok' : 'pill-off'}`}>
         <span className="dot" aria-hidden="true" />
         {online ? t('sync.online') : t('sync.offline')}
       </span>
-      {hostAlive !== null ? (
-        <span className={`pill ${hostAlive ? 'pill-ok' : 'pill-warn'}`}>{hostAlive ? t('sync.hostAlive') : t('sync.hostWaiting')}</span>
-      ) : null}
+      {hostAlive === true ? <span className="pill pill-ok">{t('sync.hostAlive')}</span> : null}
       {pending !== null ? <span className="pill">{t('sync.pending', { count: pending })}</span> : null}
-      <span className="sync-note">{t('sync.notConfigured')}</span>
+      <span className="sync-note" title={t('sync.notConfigured')}>
+        {t('sync.notConfigured')}
+      </span>
     </section>
+    </>
   );
 }
