@@ -1,10 +1,11 @@
 /**
  * Answer normalisation and checking — pure functions shared by the renderer (instant feedback)
- * and anything that re-scores events. Types come from manifest.ts (type-only import, no cycle).
+ * and anything that re-scores events. Schemas, types and the normalisation defaults come from
+ * manifest.ts, which does not import this file (one direction, no cycle).
  */
-import type { ExerciseItem, TextEntryNormalize } from './manifest';
+import { DEFAULT_TEXT_NORMALIZE, type ExerciseItem, type TextEntryNormalize } from './manifest';
 
-export const DEFAULT_TEXT_NORMALIZE: TextEntryNormalize = { ignoreWidth: true, ignoreCase: true, ignoreWhitespace: true };
+export { DEFAULT_TEXT_NORMALIZE };
 
 /**
  * - always: Unicode NFC;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkAnswer, manifestBlobs, normalizeTextAnswer, validateManifest, type ExerciseItem } from './manifest';
+import { checkAnswer, normalizeTextAnswer } from './answers';
+import { manifestBlobs, validateManifest, type ExerciseItem } from './manifest';
 import { makeTestTrust, sampleManifest, type TestTrust } from './testing';
 import { parseNumericAnswer } from './answers';
 

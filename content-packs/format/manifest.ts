@@ -11,7 +11,6 @@ import { Certificate, IsoDateTime, KeyIdSchema, formatZodPath } from './trust';
 import { type PackProblem, packProblem } from './problems';
 import { SHA256_HEX } from '../../common/media/media';
 
-export { checkAnswer, normalizeTextAnswer, type AnswerResult, type MatchPair, DEFAULT_TEXT_NORMALIZE } from './answers';
 
 export const PACK_FORMAT = 'teachpoint-pack/1';
 
@@ -202,6 +201,8 @@ export const TextEntryNormalize = z
   })
   .strict();
 export type TextEntryNormalize = z.infer<typeof TextEntryNormalize>;
+/** The one set of normalisation defaults: what the schema fills in for an item that names none. */
+export const DEFAULT_TEXT_NORMALIZE: TextEntryNormalize = Object.freeze(TextEntryNormalize.parse({}));
 
 export const SingleChoiceItem = z.object({ ...itemBase, type: z.literal('single-choice'), choices: z.array(Choice).min(2), correct: Id }).strict();
 export const MultipleChoiceItem = z.object({ ...itemBase, type: z.literal('multiple-choice'), choices: z.array(Choice).min(2), correct: z.array(Id).min(1) }).strict();
