@@ -39,7 +39,7 @@ export function isPrivilegedMethod(name: string): name is PrivilegedMethod {
 export const TeacherStatus = z.object({
   /** False on first use: the UI asks the teacher to choose a PIN. */
   pinSet: z.boolean(),
-  /** The session given in the request is valid (and was just refreshed). */
+  /** The session given in the request is valid (asking does not keep it alive). */
   unlocked: z.boolean(),
   /** A session ends after this long without a privileged call or `teacher.touch`. */
   idleTimeoutMs: z.number().int().positive(),
@@ -55,7 +55,7 @@ export type TeacherSession = z.infer<typeof TeacherSession>;
 
 export const teacherMethods = {
   'teacher.status': defineMethod(
-    'Is a PIN set, and is this teacher session still valid (refreshes it when valid)',
+    'Is a PIN set, and is this teacher session still valid (does not refresh it: only use does)',
     z.object({ session: TeacherSessionToken.optional() }).strict(),
     TeacherStatus,
   ),

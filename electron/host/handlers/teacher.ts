@@ -62,6 +62,13 @@ export class TeacherSessions {
     return true;
   }
 
+  /** Valid and not idle-expired, WITHOUT refreshing (a page polling its status must not keep a session alive). */
+  isLive(token: string | undefined): boolean {
+    if (!token) return false;
+    const last = this.sessions.get(TeacherSessions.key(token));
+    return last !== undefined && this.now() - last <= this.idleTimeoutMs;
+  }
+
   end(token: string): void {
     this.sessions.delete(TeacherSessions.key(token));
   }
@@ -135,7 +142,7 @@ export function createTeacherFeature(ctx: HostContext, options: TeacherFeatureOp
     handlers: {
       'teacher.status': async ({ session }) => ({
         pinSet: await pins.pinSet(),
-        unlocked: sessions.touch(session),
+        unlocked: sessions.isLive(session),
         idleTimeoutMs: sessions.idleTimeoutMs,
         resetCodePending: await pins.resetCodePending(new Date(now())),
         retryAfterMs: limiter.retryAfterMs(),
