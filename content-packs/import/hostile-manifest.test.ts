@@ -11,50 +11,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalBytes } from '../format/canonical';
-import { signManifest, signatureFileBytes } from '../format/signature';
-import { nodeEd25519 } from '../node/ed25519-node';
-import { writePack } from '../node/pack-writer';
 import { verifyPackFile } from '../node/verify';
 import { PackLibrary } from '../device/pack-library';
 import { scanForPacks } from '../drives/scanner';
-import { enrolTestRoot, seededBytes, testTrust, writeTestPack, type TestPack } from './test-helpers';
+import { deepManifestBytes, enrolTestRoot, inflatedManifestBytes, repackWithManifest, seededBytes, testTrust, writeTestPack, type TestPack } from './test-helpers';
 
 const ROOT = resolve(__dirname, '../..');
 let tmp: string;
 let base: TestPack;
 let child: string;
 
-/** Write `base`'s blobs under a different manifest (and a signature of our choosing). */
-async function repack(name: string, manifest: unknown, sign: 'original' | 'fresh'): Promise<string> {
-  const trust = await testTrust();
-  const manifestBytes = manifest instanceof Uint8Array ? manifest : canonicalBytes(manifest);
-  const sigOf = sign === 'fresh' ? manifestBytes : canonicalBytes(base.manifest);
-  const sig = await signManifest(sigOf, trust.county.privateKeyFile, nodeEd25519);
-  // one stick folder per file, so a scan sees only this pack
-  const out = join(tmp, `stick-${name}`, name);
-  fs.mkdirSync(join(tmp, `stick-${name}`), { recursive: true });
-  await writePack({
-    out,
-    manifestBytes,
-    signatureBytes: signatureFileBytes(sig),
-    blobs: base.blobs.map((b) => ({ sha256: b.sha256, size: b.size, source: b.bytes, compress: false })),
-    modifiedAt: new Date('2025-09-01T08:00:00Z'),
-  });
-  return out;
+/** One stick folder per file, so a scan sees only this pack. */
+function repack(name: string, manifest: Uint8Array, sign: 'original' | 'fresh'): Promise<string> {
+  return repackWithManifest(base, join(tmp, `stick-${name}`, name), manifest, sign);
 }
-
-/** The base manifest plus `extra` copies of its first resource, as canonical bytes (written as text: 255k objects through the canonical writer take half a minute). */
-function inflated(extra: number): Uint8Array {
-  const m = base.manifest as unknown as { resources: Array<Record<string, unknown>> };
-  const text = new TextDecoder().decode(canonicalBytes(m));
-  const one = new TextDecoder().decode(canonicalBytes({ ...m.resources[0]!, id: '@ID@', title: { 'zh-CN': '@TITLE@' } }));
-  const parts: string[] = [];
-  for (let i = 0; i < extra; i++) parts.push(one.replace('@ID@', `x${i}`).replace('@TITLE@', `附加资源 ${i} ${'填充'.repeat(12)}`));
-  const at = text.indexOf('"resources":[') + '"resources":['.length;
-  const end = text.indexOf(']', at); // this pack's resources hold no arrays
-  return new TextEncoder().encode(text.slice(0, end) + ',' + parts.join(',') + text.slice(end));
-}
+const inflated = (extra: number) => inflatedManifestBytes(base, extra);
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'tp-hostile-'));
@@ -118,16 +89,7 @@ describe('a manifest under the size bound whose signature does not match', () =>
 
 describe('a 20,000-level lesson tree', () => {
   it('is named as too deep (signed or not), not a false "not canonical" or a stack overflow', async () => {
-    // canonical JSON written by hand: the canonical writer itself recurses
-    const open: string[] = [];
-    const close: string[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      open.push('{"children":[');
-      close.push(`],"id":"n${i}","level":"unit","title":{"zh-CN":"层"}}`);
-    }
-    const leaf = '{"id":"leaf","level":"lesson","resources":["r1"],"title":{"zh-CN":"叶"}}';
-    const placeholder = new TextDecoder().decode(canonicalBytes({ ...(base.manifest as unknown as Record<string, unknown>), tree: ['@TREE@'] }));
-    const m = new TextEncoder().encode(placeholder.replace('"@TREE@"', open.join('') + leaf + close.reverse().join('')));
+    const m = deepManifestBytes(base, 20_000);
     for (const sign of ['fresh', 'original'] as const) {
       const file = await repack(`deep-${sign}.tpk`, m, sign);
       const r = await verifyPackFile(file, { trustedRoots: [(await testTrust()).root.publicKeyFile] });

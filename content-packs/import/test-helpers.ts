@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { canonicalBytes } from '../format/canonical';
 import type { PackManifestInput } from '../format/manifest';
 import { signatureFileBytes, signManifest } from '../format/signature';
@@ -135,5 +135,43 @@ export function snapshotDir(dir: string): Record<string, string> {
     }
   };
   walk(dir);
+  return out;
+}
+
+/**
+ * Hostile manifests for the memory tests and the manifest-rss bench (issue 10 item 1), written as
+ * canonical text directly: 255k objects through the canonical writer take half a minute, and the
+ * canonical writer itself recurses (a 20,000-level tree overflows it).
+ */
+export function inflatedManifestBytes(base: TestPack, extraResources: number): Uint8Array {
+  const m = base.manifest as unknown as { resources: Array<Record<string, unknown>> };
+  const text = new TextDecoder().decode(canonicalBytes(m));
+  const one = new TextDecoder().decode(canonicalBytes({ ...m.resources[0]!, id: '@ID@', title: { 'zh-CN': '@TITLE@' } }));
+  const parts: string[] = [];
+  for (let i = 0; i < extraResources; i++) parts.push(one.replace('@ID@', `x${i}`).replace('@TITLE@', `附加资源 ${i} ${'填充'.repeat(12)}`));
+  const at = text.indexOf('"resources":[') + '"resources":['.length;
+  const end = text.indexOf(']', at); // writeTestPack's media resources hold no arrays
+  return new TextEncoder().encode(text.slice(0, end) + ',' + parts.join(',') + text.slice(end));
+}
+
+/** `base`'s manifest with a lesson tree `levels` deep, as canonical bytes. */
+export function deepManifestBytes(base: TestPack, levels: number): Uint8Array {
+  const open: string[] = [];
+  const close: string[] = [];
+  for (let i = 0; i < levels; i++) {
+    open.push('{"children":[');
+    close.push(`],"id":"n${i}","level":"unit","title":{"zh-CN":"层"}}`);
+  }
+  const leaf = '{"id":"leaf","level":"lesson","resources":["r1"],"title":{"zh-CN":"叶"}}';
+  const placeholder = new TextDecoder().decode(canonicalBytes({ ...(base.manifest as unknown as Record<string, unknown>), tree: ['@TREE@'] }));
+  return new TextEncoder().encode(placeholder.replace('"@TREE@"', open.join('') + leaf + close.reverse().join('')));
+}
+
+/** `base`'s blobs under other manifest bytes, signed over them ('fresh') or carrying base's old signature. */
+export async function repackWithManifest(base: TestPack, out: string, manifestBytes: Uint8Array, sign: 'fresh' | 'original'): Promise<string> {
+  const trust = await testTrust();
+  const sig = await signManifest(sign === 'fresh' ? manifestBytes : canonicalBytes(base.manifest), trust.county.privateKeyFile, nodeEd25519);
+  fs.mkdirSync(dirname(out), { recursive: true });
+  await writePack({ out, manifestBytes, signatureBytes: signatureFileBytes(sig), blobs: base.blobs.map((b) => ({ sha256: b.sha256, size: b.size, source: b.bytes, compress: false })), modifiedAt: new Date('2025-09-01T08:00:00Z') });
   return out;
 }

@@ -11,12 +11,8 @@ import * as fs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { canonicalBytes } from '../../content-packs/format/canonical';
-import { signManifest, signatureFileBytes } from '../../content-packs/format/signature';
 import { formatTrustFile } from '../../content-packs/format/trust';
-import { enrolTestRoot, testTrust, writeTestPack, type TestPack } from '../../content-packs/import/test-helpers';
-import { nodeEd25519 } from '../../content-packs/node/ed25519-node';
-import { writePack } from '../../content-packs/node/pack-writer';
+import { deepManifestBytes, enrolTestRoot, inflatedManifestBytes, repackWithManifest, testTrust, writeTestPack, type TestPack } from '../../content-packs/import/test-helpers';
 import { benchDir, printResult } from './_harness';
 
 const args = process.argv.slice(2);
@@ -24,37 +20,8 @@ const heapMb = Number(args[args.indexOf('--heap-mb') + 1] ?? '') || 0;
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { dir, cleanup } = benchDir('tp-bench-manifest-rss-');
 
-async function repack(base: TestPack, name: string, manifestBytes: Uint8Array, signOriginal: boolean): Promise<string> {
-  const trust = await testTrust();
-  const sig = await signManifest(signOriginal ? canonicalBytes(base.manifest) : manifestBytes, trust.county.privateKeyFile, nodeEd25519);
-  const folder = join(dir, `stick-${name}`);
-  fs.mkdirSync(folder, { recursive: true });
-  const out = join(folder, `${name}.tpk`);
-  await writePack({ out, manifestBytes, signatureBytes: signatureFileBytes(sig), blobs: base.blobs.map((b) => ({ sha256: b.sha256, size: b.size, source: b.bytes, compress: false })), modifiedAt: new Date('2025-09-01T08:00:00Z') });
-  return out;
-}
-
-function inflated(base: TestPack, extra: number): Uint8Array {
-  const m = base.manifest as unknown as { resources: Array<Record<string, unknown>> };
-  const text = new TextDecoder().decode(canonicalBytes(m));
-  const one = new TextDecoder().decode(canonicalBytes({ ...m.resources[0]!, id: '@ID@', title: { 'zh-CN': '@TITLE@' } }));
-  const parts: string[] = [];
-  for (let i = 0; i < extra; i++) parts.push(one.replace('@ID@', `x${i}`).replace('@TITLE@', `附加资源 ${i} ${'填充'.repeat(12)}`));
-  const at = text.indexOf('"resources":[') + '"resources":['.length;
-  const end = text.indexOf(']', at);
-  return new TextEncoder().encode(text.slice(0, end) + ',' + parts.join(',') + text.slice(end));
-}
-
-function deep(base: TestPack, levels: number): Uint8Array {
-  const open: string[] = [];
-  const close: string[] = [];
-  for (let i = 0; i < levels; i++) {
-    open.push('{"children":[');
-    close.push(`],"id":"n${i}","level":"unit","title":{"zh-CN":"层"}}`);
-  }
-  const leaf = '{"id":"leaf","level":"lesson","resources":["r1"],"title":{"zh-CN":"叶"}}';
-  const placeholder = new TextDecoder().decode(canonicalBytes({ ...(base.manifest as unknown as Record<string, unknown>), tree: ['@TREE@'] }));
-  return new TextEncoder().encode(placeholder.replace('"@TREE@"', open.join('') + leaf + close.reverse().join('')));
+function repack(base: TestPack, name: string, manifestBytes: Uint8Array, signOriginal: boolean): Promise<string> {
+  return repackWithManifest(base, join(dir, `stick-${name}`, `${name}.tpk`), manifestBytes, signOriginal ? 'original' : 'fresh');
 }
 
 async function main(): Promise<void> {
@@ -83,10 +50,10 @@ async function main(): Promise<void> {
   const base = await writeTestPack(join(dir, 'stick-ordinary'), { blobs: [{ seed: 'b1', size: 500_000 }, { seed: 'b2', size: 700_000 }] });
   const files: Record<string, string> = {
     ordinary: base.path,
-    'inflated-62MB-old-signature': await repack(base, 'inflated', inflated(base, 255_000), true),
-    'signed-at-bound': await repack(base, 'signed-at-bound', inflated(base, 15_500), false),
-    'over-bound-7MB-old-signature': await repack(base, 'over-bound', inflated(base, 28_000), true),
-    'deep-20000-signed': await repack(base, 'deep', deep(base, 20_000), false),
+    'inflated-62MB-old-signature': await repack(base, 'inflated', inflatedManifestBytes(base, 255_000), true),
+    'signed-at-bound': await repack(base, 'signed-at-bound', inflatedManifestBytes(base, 15_500), false),
+    'over-bound-7MB-old-signature': await repack(base, 'over-bound', inflatedManifestBytes(base, 28_000), true),
+    'deep-20000-signed': await repack(base, 'deep', deepManifestBytes(base, 20_000), false),
   };
   const cases: Record<string, Record<string, { outcome: unknown; peakMB: number }>> = {};
   let maxPeak = 0;
