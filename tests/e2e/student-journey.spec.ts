@@ -195,6 +195,14 @@ test.describe('journey 4: children take turns, earn mastery; the teacher sees it
     await expect(setCard.getByTestId('set-not-started')).toHaveText(/张伟|刘洋|陈静/);
     await expect(page.getByTestId('reports-summary')).toContainText('学生 5 人 · 练习 1 组 · 共作答 9 次 · 正确率 67%');
     await shot(page, 'report-zh-CN.png');
+    // The printable view: no app header or buttons, a title with the class and date, item tables open.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.getByRole('button', { name: '导出表格（CSV）' })).toBeHidden();
+    await expect(page.getByRole('banner')).toBeHidden();
+    await expect(page.getByRole('status', { name: '同步状态' })).toBeHidden();
+    await expect(page.locator('.reports-print-title')).toContainText(`${CLASS_NAME} 学习报告`);
+    await shot(page, 'report-print-zh-CN.png');
+    await page.emulateMedia({ media: 'screen' });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出表格（CSV）' }).click()]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^学习报告-${CLASS_NAME}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
