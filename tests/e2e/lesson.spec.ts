@@ -71,7 +71,7 @@ test.describe('journey 3: a teacher opens a lesson and projects it', () => {
     expect(Math.abs(played.currentTime - played.target)).toBeLessThan(1);
     expect(played.track).toEqual({ kind: 'subtitles', language: 'zh-CN' });
     expect(mediaResponses.some((r) => r.status === 206 && /^bytes \d+-\d+\/\d+$/.test(r.contentRange ?? ''))).toBe(true);
-    await expect(page.getByRole('button', { name: '全屏投影' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '课堂模式（F）' })).toBeVisible();
 
     // The screenshot of a lesson on the projector.
     await page.screenshot({ path: screenshotPath('lesson-zh-CN.png'), fullPage: true });

@@ -30,6 +30,8 @@ export function LessonPage() {
   const [attempt, setAttempt] = useState(0);
   const materials = useBridgeQuery('materials.list', {}, ['materials.changed']);
 
+  // Arriving from the (scrolled) library: start at the top, where the lesson's title and stage are.
+  useEffect(() => window.scrollTo(0, 0), [packId, lessonId]);
   useEffect(() => {
     let live = true;
     setError(null);

@@ -105,7 +105,7 @@ function bridge() {
 // busy 2-core machine that takes ~20 s once. Pay it here, not inside a test's 15 s budget.
 beforeAll(async () => {
   const { openPdf } = await import('./pdfjs');
-  const u = URL.createObjectURL(new Blob([makePdf(1)], { type: 'application/pdf' }));
+  const u = URL.createObjectURL(new Blob([makePdf(1) as BlobPart], { type: 'application/pdf' }));
   try {
     await openPdf(u).promise;
   } finally {
@@ -136,7 +136,7 @@ function freshDb(): TeachPointDB {
 async function openLesson(db: TeachPointDB, path = `/lesson/${PACK}/l1`) {
   const b = bridge();
   const blobUrl = (bytes: Uint8Array) => {
-    const u = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+    const u = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/pdf' }));
     urls.push(u);
     return u;
   };
