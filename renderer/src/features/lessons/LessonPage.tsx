@@ -31,7 +31,10 @@ export function LessonPage() {
   const materials = useBridgeQuery('materials.list', {}, ['materials.changed']);
 
   // Arriving from the (scrolled) library: start at the top, where the lesson's title and stage are.
-  useEffect(() => window.scrollTo(0, 0), [packId, lessonId]);
+  // (Block body: newer Chromium returns a Promise from scrollTo, which React would take for a cleanup.)
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [packId, lessonId]);
   useEffect(() => {
     let live = true;
     setError(null);

@@ -236,6 +236,17 @@ describe('class mode', () => {
     await expect.element(page.getByRole('list', { name: '本课资源' })).toBeVisible();
   }, 45_000);
 
+  it('leaving the lesson page after class mode unmounts cleanly (back to the library)', async () => {
+    await openLesson(freshDb());
+    await expect.element(pdfPage()).toHaveTextContent('第 1 / 3 页');
+    await press('f');
+    await press('{PageDown}');
+    await press('{Escape}');
+    await userEvent.click(page.getByRole('link', { name: '返回课程目录' }));
+    await expect.element(page.getByRole('heading', { level: 1, name: '资源库' })).toBeVisible();
+    expect(document.body.textContent).not.toContain('程序出现意外错误');
+  });
+
   it('the video duration is floored like the player clock (12.4 s is 12 秒, not 13)', async () => {
     await openLesson(freshDb());
     await userEvent.click(page.getByRole('list', { name: '本课资源' }).getByRole('button', { name: /图形动画/ }));
