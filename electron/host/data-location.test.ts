@@ -108,7 +108,7 @@ describe('moveDataDir', () => {
     const before = snapshot(from);
     const corrupt = async (a: string, b: string) => {
       const data = readFileSync(a);
-      if (a.endsWith('000003.log')) data[0] ^= 0xff;
+      if (a.endsWith('000003.log')) data[0] = (data[0] ?? 0) ^ 0xff;
       writeFileSync(b, data);
     };
     await expect(moveDataDir(from, fresh('t'), { defaultDir: from, copyFile: corrupt })).rejects.toMatchObject({ code: 'data.move-failed' });
