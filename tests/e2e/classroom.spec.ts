@@ -43,7 +43,7 @@ test.describe('journey 3 on a 1024×768 projector: lesson page, PDF, class mode'
   test.skip(missing !== null, missing ?? '');
   test.use({ viewport: { width: 1024, height: 768 } });
 
-  test('video controls fit, the PDF pages with keys, class mode moves through the lesson, the lesson position is saved', async ({ page }) => {
+  test('video controls fit, the PDF pages with keys, class mode moves through the lesson, the lesson is remembered', async ({ page }) => {
     const offDevice: string[] = [];
     page.on('request', (req) => {
       const url = new URL(req.url());
@@ -100,6 +100,18 @@ test.describe('journey 3 on a 1024×768 projector: lesson page, PDF, class mode'
     await page.keyboard.press('Escape');
     await expect(bar).toBeHidden();
     await expect(resources).toBeVisible();
+
+    // "继续上次的课" on the teacher's home brings the teacher back to that lesson and item.
+    await unlockTeacher(page);
+    const resume = page.getByRole('region', { name: '继续上次的课' });
+    await expect(resume).toContainText('课文插图');
+    await resume.getByRole('link', { name: /继续：.*大青树下的小学/ }).click();
+    await expect(page.getByRole('heading', { level: 1, name: /大青树下的小学/ })).toBeVisible();
+    await expect(resources.getByRole('button', { name: /课文插图/ })).toHaveAttribute('aria-pressed', 'true');
+
+    // The About page has the developer details; the teaching screens do not.
+    await page.getByRole('contentinfo').getByRole('link', { name: '关于本机' }).click();
+    await expect(page.getByText(state.dataDir, { exact: true })).toBeVisible();
 
     expect(offDevice).toEqual([]);
     // Vite inlines the smallest font slices as data: URLs, which the HTTP transport's CSP (font-src

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorMessage } from '../../app/ErrorMessage';
 import { useServices } from '../../app/services';
 import { teacherSession } from '../../bridge/teacher-session';
+import { ContinueWhereLeftOff } from '../lessons/ContinueWhereLeftOff';
 import { AssignPanel } from '../people/AssignPanel';
 import { ClassesPanel } from '../people/ClassesPanel';
 import { listClasses } from '../../db/people';
@@ -40,6 +41,7 @@ export function TeacherPage() {
           {t('people.lockButton')}
         </button>
       </div>
+      <ContinueWhereLeftOff hideWhenEmpty />
       <ClassesPanel selectedId={classId} onSelect={(id) => setParams(id ? { class: id } : {}, { replace: true })} />
       {classId ? <AssignFor classId={classId} /> : null}
       <TeacherSettings />
