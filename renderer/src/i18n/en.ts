@@ -447,10 +447,10 @@ export const en: Translation = {
   },
   search: {
     label: 'Search lessons and resources',
-    placeholder: 'e.g. jf, 加法',
+    placeholder: 'e.g. jf, jiafa',
     submit: 'Search',
     title: 'Search results',
-    hint: 'Type a lesson or resource title in characters, full pinyin (jiafa) or the first letter of each syllable (jf). Put the subject or grade first to narrow it down, e.g. sxjf (数学 · 加法) or ynj jf (一年级 · 加法). Separate words with spaces.',
+    hint: 'Type a lesson or resource title in characters, full pinyin (jiafa) or the first letter of each syllable (jf). Put the subject or grade first to narrow it down, e.g. sxjf (maths · addition) or ynj jf (grade 1 · addition). Separate words with spaces.',
     building: 'Getting search ready (takes a few seconds the first time)…',
     noPacks: 'No packs are installed yet, so there is nothing to search. Import a pack from a USB stick in the Library first.',
     none: 'Nothing found for “{{query}}”. Try fewer characters, or just the first letter of each syllable.',
