@@ -2,9 +2,12 @@ import type { ServerResponse } from 'http';
 import type { TeachPointErrorData } from '../../../common/errors/errors';
 import { bridgeError, type BridgeErrorCode } from '../../../common/bridge/errors';
 
-/** CSP of the app shell (and every non-courseware response). */
+/**
+ * CSP of the app shell (and every non-courseware response). `font-src data:`: Vite inlines small font slices
+ * (pdf.js standard fonts, KaTeX-size subsets) as data: URLs; same font-src as the app:// shell (electron/main/security.ts).
+ */
 export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * CSP of courseware (HTML5 zip entries): an opaque sandboxed origin that cannot phone out. `frame-src 'self'`:

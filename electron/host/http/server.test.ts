@@ -11,6 +11,7 @@ import { TeachPointError } from '../../../common/errors/errors';
 import { makeZip } from '../../../tests/e2e/zip-fixture';
 import type { MediaResolver } from '../../../common/media/media';
 import { createEventHub } from '../events';
+import { buildAppCsp } from '../../main/security';
 import { APP_CSP, COURSEWARE_CSP } from './respond';
 import { MAX_BODY_BYTES, startHttpTransport, type HttpTransport } from './server';
 
@@ -292,6 +293,16 @@ describe('static renderer', () => {
     expect(r.headers['content-security-policy']).toBe(APP_CSP);
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('lets the shell load fonts from itself and bundled data: slices, like the app:// shell, and nothing else', () => {
+    const directive = (csp: string, name: string): string[] | undefined =>
+      csp.split(';').map((d) => d.trim().split(/\s+/)).find(([n]) => n === name)?.slice(1);
+    expect(directive(APP_CSP, 'font-src')).toEqual(["'self'", 'data:']);
+    expect(directive(APP_CSP, 'font-src')).toEqual(directive(buildAppCsp(), 'font-src'));
+    // still strict: no inline/eval script, nothing off the device
+    expect(directive(APP_CSP, 'script-src')).toEqual(["'self'"]);
+    expect(APP_CSP).not.toMatch(/unsafe-eval|https?:|\*/);
   });
 
   it('serves assets with their content type and falls back to index.html for app routes', async () => {
