@@ -37,7 +37,7 @@ import { convertOfficeToPdf } from '../media/office';
 import { decodeText, isWebVtt, subtitleToVtt } from '../media/text';
 import { defaultMastery } from './exercises';
 import { BuildFailedError, type BuildProblem, buildProblem } from './problems';
-import { scanSource, type SourceNode, type SourcePlan, type SourceResource } from './source';
+import { isSingleHtmlCourseware, scanSource, type SourceNode, type SourcePlan, type SourceResource } from './source';
 import { writePackFile, type PackBlobSource } from './write';
 
 export interface BuildProgress {
@@ -444,7 +444,7 @@ async function hashOtherFile(r: SourceResource, problems: BuildProblem[]): Promi
       }
     }
     const h = await hashFile(r.abs, undefined, { crc32: true });
-    return { sha256: h.sha256, size: h.stamp.size, mime: r.kind === 'pdf' ? 'application/pdf' : 'application/zip', stamp: h.stamp, ...(h.crc32 !== undefined ? { crc32: h.crc32 } : {}) };
+    return { sha256: h.sha256, size: h.stamp.size, mime: r.kind === 'pdf' ? 'application/pdf' : isSingleHtmlCourseware(r.abs) ? 'text/html' : 'application/zip', stamp: h.stamp, ...(h.crc32 !== undefined ? { crc32: h.crc32 } : {}) };
   } catch {
     problems.push(buildProblem('build.unreadable-file', { zh: '无法读取该文件', en: 'Cannot read this file' }, { file: r.file }));
     return null;

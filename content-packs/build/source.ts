@@ -30,8 +30,14 @@ export const EXTENSIONS: Record<Exclude<SourceKind, 'exercise-set'>, readonly st
   audio: ['mp3', 'm4a', 'aac', 'wav', 'wma', 'ogg', 'oga', 'opus', 'flac', 'amr', 'ape'],
   image: ['jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'tif', 'tiff'],
   pdf: ['pdf'],
-  html5: ['zip'],
+  // a zip with index.html, or one self-contained HTML document (single-file courseware)
+  html5: ['zip', 'html', 'htm'],
 };
+
+/** Whether an html5 source file is single-file courseware (one .html/.htm document) rather than a zip. */
+export function isSingleHtmlCourseware(file: string): boolean {
+  return /\.html?$/i.test(file);
+}
 const SUBTITLE_EXT = ['vtt', 'srt'];
 const KIND_BY_EXT = new Map<string, Exclude<SourceKind, 'exercise-set'>>();
 for (const [kind, exts] of Object.entries(EXTENSIONS) as [Exclude<SourceKind, 'exercise-set'>, readonly string[]][]) for (const e of exts) KIND_BY_EXT.set(e, kind);
@@ -398,7 +404,7 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
       }
       const kind = KIND_BY_EXT.get(ext) ?? (isOfficeFile(f) ? 'pdf' : undefined);
       if (!kind) {
-        const hint = UNSUPPORTED_HINTS[ext] ?? { zh: '支持的格式：视频、音频、图片、PDF、PPT/Word/WPS 文档（转为 PDF）、HTML5 课件（zip）、练习（csv/yaml）、字幕（vtt/srt）', en: 'supported: video, audio, images, PDF, PPT/Word/WPS documents (converted to PDF), HTML5 courseware (zip), exercises (csv/yaml), subtitles (vtt/srt)' };
+        const hint = UNSUPPORTED_HINTS[ext] ?? { zh: '支持的格式：视频、音频、图片、PDF、PPT/Word/WPS 文档（转为 PDF）、HTML5 课件（zip 或单个 html）、练习（csv/yaml）、字幕（vtt/srt）', en: 'supported: video, audio, images, PDF, PPT/Word/WPS documents (converted to PDF), HTML5 courseware (zip or one .html file), exercises (csv/yaml), subtitles (vtt/srt)' };
         problems.push(buildProblem('build.unsupported-file', { zh: `不支持的文件类型“.${ext}”：${f}。${hint.zh}`, en: `Unsupported file type ".${ext}": ${f}; ${hint.en}` }, { file: rel }));
         continue;
       }
@@ -593,6 +599,7 @@ export async function scanSource(srcDir: string, options: ScanOptions = {}): Pro
   // html5 courseware: find the start page now (cheap, no ffmpeg)
   for (const r of plan.resources) {
     if (r.kind !== 'html5') continue;
+    if (isSingleHtmlCourseware(r.abs)) continue; // the document is its own start page (no entry)
     try {
       const check = await checkCoursewareZip(r.abs);
       if (!check.ok) problems.push(buildProblem('build.bad-courseware', { zh: `HTML5 课件无效：${check.reason!.zh}`, en: `Invalid HTML5 courseware: ${check.reason!.en}` }, { file: r.file }));

@@ -1,7 +1,7 @@
 import { createReadStream } from 'fs';
 import { Readable } from 'stream';
 import { planRangeResponse } from '../../common/http/range';
-import type { MediaResolver } from '../../common/media/media';
+import { SHA256_HEX, type MediaBlob, type MediaResolver } from '../../common/media/media';
 import { readEntryStream } from '../../content-packs/node/entry-stream';
 import { createCoursewareArchives } from './courseware-archives';
 import { contentTypeFor } from '../../common/http/content-types';
@@ -14,6 +14,21 @@ function withGuard(source: Readable): Readable {
   injector.on('close', () => source.destroy());
   return source.pipe(injector);
 }
+
+/** Media types of single-file (one HTML document) courseware blobs. */
+const SINGLE_HTML_MIMES: ReadonlySet<string> = new Set(['text/html']);
+
+/** Whether a blob's media type is an HTML document (single-file courseware). */
+export function isHtmlBlobMime(mime: string): boolean {
+  return SINGLE_HTML_MIMES.has(mime.split(';')[0]!.trim().toLowerCase());
+}
+
+/**
+ * CSP for an HTML blob fetched as plain media (`/media/<sha>`, `tp-media://teachpoint/media/<sha>`) rather than
+ * as courseware: an inert document — sandboxed without scripts, nothing loads, nobody may frame it. Courseware
+ * plays only through the courseware routes.
+ */
+export const INERT_HTML_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
 export interface CoursewareRequest {
   method: string;
@@ -60,11 +75,40 @@ export function createCoursewareReader(resolver: MediaResolver | null, log: (msg
   const archives = resolver ? createCoursewareArchives(resolver, (msg) => log(`[host] ${msg}`)) : null;
   const notFound: CoursewareReply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: null };
 
+  /**
+   * Single-file courseware: an html5 blob that is one `text/html` document (tpk build accepts a lone
+   * .html/.htm). It is its own entry, index.html; it has no other entries (relative links answer 404).
+   */
+  const singleHtml = async (sha256: string, entryName: string): Promise<MediaBlob | null> => {
+    if (!resolver || entryName !== 'index.html' || !SHA256_HEX.test(sha256)) return null;
+    const blob = await resolver.resolve(sha256);
+    if (!blob || blob.sha256 !== sha256) return null;
+    return isHtmlBlobMime(blob.mime) ? blob : null;
+  };
+  /** A whole HTML document with the WebRTC guard as its first script: no ranges, not cached (as a zip's HTML entry). */
+  const htmlReply = (method: string, blob: MediaBlob, ifRange: string | null | undefined): CoursewareReply => {
+    const { path, size } = blob;
+    const plan = planRangeResponse({ method, rangeHeader: undefined, ifRangeHeader: ifRange, size, etag: `"${blob.sha256}"` });
+    const headers: Record<string, string> = {
+      ...plan.headers,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Accept-Ranges': 'none',
+      'Cache-Control': 'no-store',
+      'Content-Length': String(size + COURSEWARE_GUARD_TAG_BYTES),
+    };
+    delete headers.ETag;
+    if (!plan.body) return { status: plan.status, headers, body: null };
+    const source = () => (size === 0 ? Readable.from([]) : createReadStream(path, { highWaterMark: 256 * 1024 }));
+    return { status: plan.status, headers, body: { kind: 'stream', open: () => withGuard(source()) } };
+  };
+
   return {
     async reply(req) {
       const method = req.method.toUpperCase();
       if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD' }, body: null };
       const entryName = req.entry === '' || req.entry.endsWith('/') ? `${req.entry}index.html` : req.entry;
+      const single = await singleHtml(req.sha256, entryName);
+      if (single) return htmlReply(method, single, req.ifRange);
       const found = archives ? await archives.lookup(req.sha256, entryName) : null;
       if (!found) return notFound;
       const { blob, entry } = found;

@@ -201,3 +201,32 @@ describe('courseware entries (tp-media://teachpoint/courseware/<sha256>/<entry>)
     expect(reply.headers['Content-Type']).toMatch(/javascript/);
   });
 });
+
+describe('single-file HTML courseware (an html5 blob that is one text/html document)', () => {
+  const page = '<!doctype html><meta charset="utf-8"><title>认识钟表</title><script>document.title = "ok";</script>';
+  const pageBytes = Buffer.from(page);
+  const pageSha = createHash('sha256').update(pageBytes).digest('hex');
+  const pagePath = path.join(dir, pageSha);
+  writeFileSync(pagePath, pageBytes);
+  const htmlResolver: MediaResolver = {
+    resolve: async (hash) => (hash === pageSha ? { path: pagePath, size: pageBytes.length, mime: 'text/html', sha256: pageSha } : null),
+  };
+  const base = `tp-media://teachpoint/courseware/${pageSha}`;
+
+  it('plays as its own index.html under the sandboxing CSP with the WebRTC guard first', async () => {
+    for (const u of [`${base}/`, `${base}/index.html`, base]) {
+      const reply = await mediaReply(request(u), htmlResolver);
+      expect(reply.status, u).toBe(200);
+      expect(reply.headers['Content-Type']).toBe('text/html; charset=utf-8');
+      expect(reply.headers['Content-Security-Policy']).toMatch(/^sandbox allow-scripts;.*connect-src 'none'.*frame-ancestors app:\/\/teachpoint/);
+      expect((await readStream(toStreamResponse(reply).data)).toString('utf8')).toBe(page.replace(/^<!doctype html>/i, (d) => `${d}<script>${COURSEWARE_GUARD_SCRIPT}</script>`));
+    }
+    expect((await mediaReply(request(`${base}/app.js`), htmlResolver)).status).toBe(404);
+  });
+
+  it('is inert when fetched as plain media (sandboxed, no scripts, not frameable)', async () => {
+    const reply = await mediaReply(request(`tp-media://teachpoint/media/${pageSha}`), htmlResolver);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['Content-Security-Policy']).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
+  });
+});

@@ -3,7 +3,7 @@ import { type MediaResolver, SHA256_HEX } from '../../common/media/media';
 import { APP_HOST, APP_ORIGIN, COURSEWARE_PATH_PREFIX, MEDIA_PATH_PREFIX, MEDIA_SCHEME } from '../../common/origins';
 import { type ProtocolReply, textReply } from './protocol-reply';
 import { planRangeResponse } from '../../common/http/range';
-import { createCoursewareReader, type CoursewareReader } from '../host/courseware';
+import { createCoursewareReader, INERT_HTML_CSP, isHtmlBlobMime, type CoursewareReader } from '../host/courseware';
 import { buildCoursewareCsp } from './security';
 
 export interface MediaRequest {
@@ -102,6 +102,8 @@ export async function mediaReply(req: MediaRequest, resolver: MediaResolver): Pr
     'Content-Type': blob.mime,
     ...plan.headers,
   };
+  // Single-file HTML courseware plays only under /courseware/ (sandbox CSP + guard); as media it is inert.
+  if (isHtmlBlobMime(blob.mime)) headers['Content-Security-Policy'] = INERT_HTML_CSP;
   if (plan.status === 405 || plan.status === 416) return { status: plan.status, headers, body: null };
   const body = plan.body && plan.length > 0 ? { kind: 'file' as const, path: blob.path, start: plan.start, end: plan.end } : null;
   return { status: plan.status, headers, body };

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { planRangeResponse } from '../../../common/http/range';
 import { SHA256_HEX, type MediaResolver } from '../../../common/media/media';
+import { INERT_HTML_CSP, isHtmlBlobMime } from '../courseware';
 import { sendText } from './respond';
 
 export const MEDIA_CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -68,6 +69,8 @@ export async function serveMedia(
   res.setHeader('Cache-Control', MEDIA_CACHE_CONTROL);
   if (plan.status === 200 || plan.status === 206) res.setHeader('Content-Type', blob.mime);
   if (blob.mime === 'application/pdf') res.setHeader('Content-Security-Policy', PDF_CSP);
+  // Single-file HTML courseware plays only under /courseware/ (sandbox CSP + guard); as media it is inert.
+  else if (isHtmlBlobMime(blob.mime)) res.setHeader('Content-Security-Policy', INERT_HTML_CSP);
   if (plan.status === 405 || plan.status === 416 || !plan.body || plan.length === 0) {
     fs.close(fd, () => undefined);
     res.end();
