@@ -8,6 +8,7 @@ import { FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
 import { renderApp, type Rendered } from '../../test/render';
 import { ContinueWhereLeftOff } from './ContinueWhereLeftOff';
 import { LAST_LESSON_SETTING, positionKey, type LessonPosition } from './positions';
+import { DEV_PUBLISHER } from '../../test/publisher';
 
 const SHA = (c: string) => c.repeat(64);
 const PDF3 = SHA('1');
@@ -51,18 +52,7 @@ class BlobPlatform extends WebPlatform {
   }
 }
 
-const publisher = {
-  keyId: '1a0c9aeb4cfd9614',
-  name: 'dev-county',
-  certificate: {
-    type: 'teachpoint-cert/1',
-    subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
-    issuerKeyId: 'd7f4c6b23d2759c2',
-    notBefore: '2026-11-22T16:42:16.975Z',
-    notAfter: '2029-11-23T23:59:59.000Z',
-    signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
-  },
-};
+const publisher = DEV_PUBLISHER;
 
 const PACK = 'cn.sample.classroom';
 const manifest = {

@@ -7,21 +7,10 @@ import { TeachPointDB } from '../../db/db';
 import { FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
 import { renderApp, type Rendered } from '../../test/render';
 import { CURRENT_LEARNER_SETTING } from '../exercises/learner';
+import { DEV_PUBLISHER } from '../../test/publisher';
 
 const SHA = (c: string) => c.repeat(64);
-/** A real publisher block (the dev county key of the sample packs): the contract validates manifests fully. */
-const publisher = {
-  keyId: '1a0c9aeb4cfd9614',
-  name: 'dev-county',
-  certificate: {
-    type: 'teachpoint-cert/1',
-    subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
-    issuerKeyId: 'd7f4c6b23d2759c2',
-    notBefore: '2026-11-22T16:42:16.975Z',
-    notAfter: '2029-11-23T23:59:59.000Z',
-    signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
-  },
-};
+const publisher = DEV_PUBLISHER;
 
 function manifest(id: string, subject: string, lessons: Array<{ id: string; title: string; unit: string }>) {
   const units = [...new Set(lessons.map((l) => l.unit))];

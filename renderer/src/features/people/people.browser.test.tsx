@@ -12,6 +12,7 @@ import { renderApp, type Rendered } from '../../test/render';
 import { fakeTeacher } from '../../test/teacher';
 import type { PackContent } from '../../../../common/bridge/methods/lessons';
 import { readSignedInLearner, STUDENT_IDLE_SETTING } from './signed-in';
+import { DEV_PUBLISHER } from '../../test/publisher';
 
 /** A minimal valid manifest: one lesson (花的学校) with a video and a 2-item exercise set. */
 const MANIFEST = {
@@ -19,18 +20,7 @@ const MANIFEST = {
   id: 'cn.sample.chinese',
   version: 1,
   title: { 'zh-CN': '语文示例' },
-  publisher: {
-    keyId: '1a0c9aeb4cfd9614',
-    name: 'dev-county',
-    certificate: {
-      type: 'teachpoint-cert/1',
-      subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
-      issuerKeyId: 'd7f4c6b23d2759c2',
-      notBefore: '2026-11-22T16:42:16.975Z',
-      notAfter: '2029-11-23T23:59:59.000Z',
-      signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
-    },
-  },
+  publisher: DEV_PUBLISHER,
   createdAt: '2025-09-01T08:00:00Z',
   tree: [
     {

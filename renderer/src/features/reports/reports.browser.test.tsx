@@ -18,21 +18,11 @@ import '../../styles.css';
 import { recordAnswer, recordCompleted } from '../progress/record';
 import { BOM, parseCsv } from './csv';
 import { ReportsPage } from './ReportsPage';
+import { DEV_PUBLISHER } from '../../test/publisher';
 
 // Real Chromium + real IndexedDB: events are written with the same functions the runner uses, the
 // report reads them back through Dexie; only the host (lessons.manifest) is a fake bridge.
-const publisher = {
-  keyId: '1a0c9aeb4cfd9614',
-  name: 'dev-county',
-  certificate: {
-    type: 'teachpoint-cert/1',
-    subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
-    issuerKeyId: 'd7f4c6b23d2759c2',
-    notBefore: '2026-11-22T16:42:16.975Z',
-    notAfter: '2029-11-23T23:59:59.000Z',
-    signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
-  },
-};
+const publisher = DEV_PUBLISHER;
 const tf = (id: string, prompt: string) => ({ id, type: 'true-false' as const, prompt, correct: true, hints: [] });
 const set: ExerciseSet = { id: 'set1', title: { 'zh-CN': '比多少 练习' }, mastery: { type: 'n-in-a-row', n: 3 }, items: [tf('q1', '5 比 3 多。'), tf('q2', '2 比 1 多。'), tf('q3', '4 比 4 一样多。')] };
 const manifest = {

@@ -4,21 +4,10 @@ import type { PackContent } from '../../../../common/bridge/methods/lessons';
 import type { InstalledPack } from '../../../../common/bridge/methods/packs';
 import { FakeBridge, sampleInfo, sampleStorage } from '../../test/fake-bridge';
 import { renderApp, type Rendered } from '../../test/render';
+import { DEV_PUBLISHER } from '../../test/publisher';
 
 const SHA = (c: string) => c.repeat(64);
-/** A real publisher block (the dev county key of the sample packs): the contract validates manifests fully. */
-const publisher = {
-  keyId: '1a0c9aeb4cfd9614',
-  name: 'dev-county',
-  certificate: {
-    type: 'teachpoint-cert/1',
-    subject: { keyId: '1a0c9aeb4cfd9614', name: 'dev-county', publicKey: 'Oky4+PrlgBlEr2pSuuSW8/RsKAI7T/wTM3Hz8J4KW3o=' },
-    issuerKeyId: 'd7f4c6b23d2759c2',
-    notBefore: '2026-11-22T16:42:16.975Z',
-    notAfter: '2029-11-23T23:59:59.000Z',
-    signature: 'vc28LxWXzMuXCOt5ixAfHjs9y2gfpVF7GOjt62VxPUPuEQcKAysuDnxFfU45enPPl/wNxq4JBsNpHKyiZZVpBg==',
-  },
-};
+const publisher = DEV_PUBLISHER;
 
 /** 小学 / <subject> / <grade> / lessons, each with a video 课文朗读 and an exercise set 课堂练习. */
 function manifest(id: string, subject: string, grade: string, lessons: Array<{ id: string; title: string }>) {
