@@ -17,6 +17,10 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 /** PostgreSQL at scale (`DATABASE_URL`): a connection pool; many cloud processes may share the database. */
 export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle pooled connection that the server drops (restart, failover, admin shutdown) is emitted
+  // as 'error' on the pool; unheard, it would crash the cloud. The pool replaces the connection on
+  // the next query, so log it and carry on.
+  pool.on('error', (err) => console.warn(`[cloud] idle PostgreSQL connection lost: ${err.message}`));
   // Fail at start, not at the first request, when the database is unreachable.
   const probe = await pool.connect();
   probe.release();
