@@ -8,7 +8,12 @@ const MIGRATION_LOCK_KEY = 7_301_000;
  * two cloud processes starting together on one PostgreSQL do not race. Returns the ids applied.
  */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<string[]> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+  // Under the same lock: two processes running CREATE TABLE IF NOT EXISTS at once can both pass the
+  // existence check and one then fails on pg_type's unique index (seen with two clouds starting together).
+  await db.tx(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await q.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+  });
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.tx(async (q) => {
