@@ -51,13 +51,10 @@ function coursewareFiles(udpPort: number, tcpPort: number): Record<string, strin
   } catch (e) { return label + ':error:' + e.name; }
 }`,
     'main.js': `(async () => {
-  const results = [];
-  results.push(await attempt('direct', window));
+  // All attempts run at once (each may wait its full 2.5 s for ICE): sequential runs took > 30 s on a loaded CI machine.
   const a = document.createElement('iframe'); document.body.appendChild(a);
-  results.push(await attempt('contentWindow', a.contentWindow));
   const b = document.createElement('iframe'); document.body.append(b);
-  results.push(await attempt('frames', window.frames[window.frames.length - 1]));
-  results.push(await attempt('parsed', window.frames[0]));
+  const attempts = Promise.all([attempt('direct', window), attempt('contentWindow', a.contentWindow), attempt('frames', window.frames[window.frames.length - 1]), attempt('parsed', window.frames[0])]);
   const s = document.createElement('iframe');
   s.setAttribute('srcdoc', '<script src="attempt.js"></' + 'script><script src="srcdoc.js"></' + 'script>');
   document.body.appendChild(s);
@@ -71,6 +68,7 @@ function coursewareFiles(udpPort: number, tcpPort: number): Record<string, strin
   document.addEventListener('securitypolicyviolation', (e) => { if (/^frame-src/.test(e.effectiveDirective) && !dataRan) window.postMessage('data:blocked', '*'); });
   d.src = 'data:text/html,' + encodeURIComponent('<script>parent.postMessage("data:ran", "*");' + attempt.toString() + ';attempt("data", window).then((r) => parent.postMessage(r, "*"));<' + '/script>');
   document.body.appendChild(d);
+  const results = await attempts;
   results.push(await dataResult);
   // A srcdoc frame of a sandboxed page has its own opaque origin: it reports by postMessage.
   results.push(await new Promise((done) => window.addEventListener('message', (e) => typeof e.data === 'string' && e.data.startsWith('srcdoc:') && done(e.data))));
@@ -88,9 +86,12 @@ async function runCourseware(url: string, extraArgs: string[] = []): Promise<{ r
     const page = await b.newPage();
     await page.goto(url.replace(/\/courseware\/.*$/, '/'));
     const frame = page.frameLocator('#f');
-    const results = (await frame.locator('body[data-results]').getAttribute('data-results', { timeout: 30_000 })) ?? '';
-    // Every attempt has finished gathering (or failed); STUN retransmits within that time, so a
-    // reachable listener has been reached by now (the control run proves it).
+    const results = (await frame.locator('body[data-results]').getAttribute('data-results', { timeout: 60_000 })) ?? '';
+    // Every attempt has finished gathering (or failed). A STUN packet can still be in flight on a
+    // loaded machine: give a reachable listener a few seconds more before the count is read (the
+    // guarded runs expect 0, so waiting only makes them stricter).
+    const until = Date.now() + 5_000;
+    while (received.udp === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     await page.close();
     return { results, udp: received.udp, tcp: received.tcp };
   } finally {
@@ -145,7 +146,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('courseware cannot reach the network through WebRTC (real Chromium, STUN/TURN listeners on loopback)', () => {
+describe('courseware cannot reach the network through WebRTC (real Chromium, STUN/TURN listeners on loopback)', { timeout: 120_000 }, () => {
   it('control: the same courseware without the guard does reach the STUN listener', async () => {
     const run = await runCourseware(`${plainOrigin}/courseware/x/index.html`);
     expect(run.results.split(' ')).toEqual(expect.arrayContaining(['direct:gathered', 'data:gathered', 'srcdoc:gathered']));
