@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod } from '../define';
-import { LocalizedTitle } from './packs';
+import { LocalizedTitle } from '../../../content-packs/format/manifest';
 
 export const RemovableDrive = z.object({
   /** Stable id for the session: the mount point (Linux) or drive letter (Windows). */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod } from '../define';
 import { teacherSessionField } from './teacher';
-
-export const LocalizedTitle = z.object({ 'zh-CN': z.string() }).catchall(z.string());
+import { LocalizedTitle } from '../../../content-packs/format/manifest';
 
 export const InstalledPack = z.object({
   id: z.string(),
