@@ -7,3 +7,4 @@ export * from './enroll';
 export * from './push';
 export * from './pull';
 export * from './store';
+export * from './bundle';
