@@ -12,6 +12,8 @@ import type { Db } from './db/db';
 import { badRequest, errorBody, httpError, statusOf } from './errors';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { dashboardApiRoutes } from './routes/dashboard-api';
+import { dashboardStaticRoutes } from './routes/dashboard-static';
 import { deviceRoutes } from './routes/device';
 
 export interface CloudAppOptions extends ContextOptions {
@@ -23,7 +25,10 @@ export interface CloudAppOptions extends ContextOptions {
 }
 
 /** Route plugins every cloud registers besides the core (other modules append at import time). */
-export const CLOUD_ROUTE_PLUGINS: FastifyPluginAsync[] = [];
+export const CLOUD_ROUTE_PLUGINS: FastifyPluginAsync[] = [
+  dashboardApiRoutes,
+  dashboardStaticRoutes(),
+];
 
 export async function buildCloudApp(options: CloudAppOptions): Promise<FastifyInstance> {
   const ctx = makeContext(options.db, options);

@@ -3,10 +3,16 @@
  * The same SQL runs on PGlite and PostgreSQL.
  */
 import core from './001-core';
+import packs from './002-packs';
+import dashboard from './004-dashboard';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ id: '001-core', sql: core }];
+export const MIGRATIONS: Migration[] = [
+  { id: '001-core', sql: core },
+  { id: '002-packs', sql: packs },
+  { id: '004-dashboard', sql: dashboard },
+];

@@ -150,7 +150,12 @@ export interface DeviceView {
 export async function listDevices(ctx: CloudContext, staff: StaffAuth | null, schoolId: string): Promise<DeviceView[]> {
   await schoolInScope(ctx.db, staff, schoolId);
   const r = await ctx.db.query<Record<string, unknown>>('SELECT * FROM devices WHERE school_id = $1 ORDER BY created_at', [schoolId]);
-  return r.rows.map((d) => ({
+  return r.rows.map(deviceView);
+}
+
+/** A `devices` row (SELECT *) as the staff API shows it; also used by the dashboard's overview. */
+export function deviceView(d: Record<string, unknown>): DeviceView {
+  return {
     id: d.id as string,
     schoolId: d.school_id as string,
     name: d.name as string,
@@ -166,7 +171,7 @@ export async function listDevices(ctx: CloudContext, staff: StaffAuth | null, sc
     queuedRecords: d.queued_records === null ? null : Number(d.queued_records),
     bytesToDownload: d.bytes_to_download === null ? null : Number(d.bytes_to_download),
     installedPacks: (d.installed_packs as DeviceView['installedPacks']) ?? null,
-  }));
+  };
 }
 
 export async function revokeDevice(ctx: CloudContext, staff: StaffAuth | null, deviceId: string): Promise<void> {
