@@ -1,6 +1,7 @@
 import { TeachPointError, type TeachPointErrorData } from '../errors/errors';
 import { bridgeMethods, isBridgeMethodName, type BridgeHandlers } from './contract';
 import { bridgeError } from './errors';
+import { summarizeZodIssues } from '../errors/zod-issues';
 
 export type BridgeResult = { ok: true; value: unknown } | { ok: false; error: TeachPointErrorData };
 
@@ -17,8 +18,7 @@ export async function dispatchBridgeCall(handlers: BridgeHandlers, method: unkno
   const spec = bridgeMethods[method];
   const parsed = spec.request.safeParse(payload ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { ok: false, error: bridgeError('bridge.invalid-request', { method, issues }).toData() };
+    return { ok: false, error: bridgeError('bridge.invalid-request', { method, issues: summarizeZodIssues(parsed.error.issues) }).toData() };
   }
   let value: unknown;
   try {
@@ -30,8 +30,7 @@ export async function dispatchBridgeCall(handlers: BridgeHandlers, method: unkno
   }
   const checked = spec.response.safeParse(value);
   if (!checked.success) {
-    const issues = checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { ok: false, error: bridgeError('bridge.invalid-response', { method, issues }).toData() };
+    return { ok: false, error: bridgeError('bridge.invalid-response', { method, issues: summarizeZodIssues(checked.error.issues) }).toData() };
   }
   return { ok: true, value: checked.data };
 }

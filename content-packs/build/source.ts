@@ -15,6 +15,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, posix, relative, sep } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { formatZodPath } from '../../common/errors/zod-issues';
 import { LESSON_LEVELS, LangTag, PackId, type LessonLevel, type LocalizedTitle, type MasteryRule } from '../format/manifest';
 import { isOfficeFile } from '../media/office';
 import { decodeText } from '../media/text';
@@ -170,7 +171,7 @@ async function readPackYaml(src: string, problems: BuildProblem[]): Promise<{ sp
   const parsed = PackYaml.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const where = issue.path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+      const where = formatZodPath(issue.path);
       const row = yamlLine(doc, lc, issue.path);
       problems.push(
         buildProblem('build.bad-pack-yaml', { zh: `pack.yaml 中 ${where || '(根)'} 无效：${issue.message}`, en: `pack.yaml ${where || '(root)'} is invalid: ${issue.message}` }, { file: 'pack.yaml', ...(row ? { row } : {}), field: where }),

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import type { LocalizedText } from '../../common/errors/errors';
-import { Certificate, IsoDateTime, KeyIdSchema, formatZodPath } from './trust';
+import { Certificate, IsoDateTime, KeyIdSchema } from './trust';
+import { formatZodPath } from '../../common/errors/zod-issues';
 import { type PackProblem, packProblem } from './problems';
 import { SHA256_HEX } from '../../common/media/media';
 

@@ -8,7 +8,8 @@ import { canonicalBytes, isCanonicalJsonText } from './canonical';
 import { type Ed25519, nobleEd25519 } from './ed25519';
 import { fromBase64, toBase64, utf8DecodeStrict } from './encoding';
 import { type PackProblem, packProblem } from './problems';
-import { KeyIdSchema, type PrivateKeyFile, SignatureBase64, formatZodPath } from './trust';
+import { KeyIdSchema, type PrivateKeyFile, SignatureBase64 } from './trust';
+import { formatZodPath } from '../../common/errors/zod-issues';
 
 export const SIGNATURE_TYPE = 'teachpoint-signature/1';
 

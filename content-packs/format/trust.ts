@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { sha256 } from '@noble/hashes/sha256';
 import { TeachPointError } from '../../common/errors/errors';
+import { formatZodPath, zodIssueLines } from '../../common/errors/zod-issues';
 import { canonicalBytes } from './canonical';
 import { type Ed25519, ed25519PublicKeyOf, nobleEd25519 } from './ed25519';
 import { bytesEqual, fromBase64, toBase64, toHex, utf8DecodeStrict } from './encoding';
@@ -138,7 +139,7 @@ function parseTrustFile<T>(kind: FileKind, input: string | Uint8Array, source?: 
   }
   const parsed = names.schema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${formatZodPath(i.path) || '(root)'}: ${i.message}`);
+    const issues = zodIssueLines(parsed.error.issues);
     throw new TeachPointError(
       'trust.malformed-file',
       { zh: `${where}不是有效的${names.zh}：${issues.join('; ')}。请使用 tpk 生成的原始文件。`, en: `${where}not a valid ${names.en}: ${issues.join('; ')}. Use the file exactly as tpk wrote it.` },
@@ -152,16 +153,6 @@ export const parsePublicKeyFile = (input: string | Uint8Array, source?: string):
 export const parsePrivateKeyFile = (input: string | Uint8Array, source?: string): PrivateKeyFile => parseTrustFile('private-key', input, source);
 export const parseCertificate = (input: string | Uint8Array, source?: string): Certificate => parseTrustFile('certificate', input, source);
 export const parseRevocationList = (input: string | Uint8Array, source?: string): RevocationList => parseTrustFile('revocations', input, source);
-
-/** `a.b[3].c` from a zod path. */
-export function formatZodPath(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
-  }
-  return out;
-}
 
 function toIso(t: Date | string): string {
   const d = typeof t === 'string' ? new Date(t) : t;

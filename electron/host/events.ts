@@ -5,6 +5,7 @@ import {
   type BridgeEventPayload,
   type BridgeEventSink,
 } from '../../common/bridge/contract';
+import { zodIssueLines } from '../../common/errors/zod-issues';
 
 /** One validated event on its way to the transports. */
 export interface HostEvent {
@@ -33,8 +34,7 @@ export function validateBridgeEvent(name: unknown, payload: unknown, log: (msg: 
   }
   const parsed = bridgeEvents[name].payload.safeParse(payload);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    log(`[host] dropped event ${name} with an invalid payload (${issues})`);
+    log(`[host] dropped event ${name} with an invalid payload (${zodIssueLines(parsed.error.issues).join('; ')})`);
     return null;
   }
   return { name, payload: parsed.data };

@@ -3,6 +3,7 @@ import { bridgeEvents, isBridgeEventName, type BridgeHandlers } from '../../comm
 import { dispatchBridgeCall, type BridgeResult } from '../../common/bridge/dispatch';
 import { bridgeError } from '../../common/bridge/errors';
 import { IPC_CHANNELS } from '../../common/bridge/preload-api';
+import { zodIssueLines } from '../../common/errors/zod-issues';
 import { isAllowedAppUrl } from './security';
 
 /** What main knows about the frame behind an IPC message, read defensively (frames die). */
@@ -89,7 +90,7 @@ export function sendBridgeEvent(targets: readonly IpcEventTarget[], name: unknow
   }
   const parsed = bridgeEvents[name].payload.safeParse(payload);
   if (!parsed.success) {
-    onInvalid(`[ipc] dropped event ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    onInvalid(`[ipc] dropped event ${name}: ${zodIssueLines(parsed.error.issues).join('; ')}`);
     return false;
   }
   for (const target of targets) {

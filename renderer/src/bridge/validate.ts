@@ -9,6 +9,7 @@ import {
 import type { BridgeResult } from '../../../common/bridge/dispatch';
 import { bridgeError } from '../../../common/bridge/errors';
 import { TeachPointError, type TeachPointErrorData } from '../../../common/errors/errors';
+import { summarizeZodIssues } from '../../../common/errors/zod-issues';
 
 /**
  * The host validates before it answers; the renderer checks again, because a different host build
@@ -17,8 +18,7 @@ import { TeachPointError, type TeachPointErrorData } from '../../../common/error
 export function parseResponse<M extends BridgeMethodName>(method: M, value: unknown): BridgeResponse<M> {
   const parsed = bridgeMethods[method].response.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw bridgeError('bridge.invalid-response', { method, issues });
+    throw bridgeError('bridge.invalid-response', { method, issues: summarizeZodIssues(parsed.error.issues) });
   }
   return parsed.data as BridgeResponse<M>;
 }
