@@ -13,7 +13,7 @@ import { TeachPointError } from '../../common/errors/errors';
 import { scanForPacks, findPackFiles } from '../drives/scanner';
 import { importError } from '../import/errors';
 import { exportPacks } from '../import/export-packs';
-import { importPack, DEFAULT_RESERVE_BYTES } from '../import/import-pack';
+import { importPack, installVerifiedPack, DEFAULT_RESERVE_BYTES, type InstallablePack } from '../import/import-pack';
 import { loadTrust } from '../import/open-verified';
 import { removePack } from '../import/remove-pack';
 import type { DiskSpace } from '../store/disk-space';
@@ -125,6 +125,16 @@ export class PackLibrary {
       this.currentImport = null;
     }
     return results;
+  }
+
+  /**
+   * Install a pack whose manifest verified and whose blobs a download already committed to the
+   * store (electron/host/downloads): the importer's atomic index switch, under the library lock.
+   */
+  async installDownloaded(pack: InstallablePack): Promise<{ previousVersion: number | null; alreadyInstalled: boolean; bytesFreed: number }> {
+    const r = await this.exclusive(() => installVerifiedPack(pack, { store: this.store, index: this.index, fs: this.fs }));
+    if (!r.alreadyInstalled) await this.emitChanged();
+    return r;
   }
 
   /** Abort the running import, if any. */

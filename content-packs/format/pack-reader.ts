@@ -323,8 +323,10 @@ export interface VerifyPackOptions {
    * hashes every blob before it becomes visible, refusing on any mismatch: the importer, which
    * hashes each blob while copying it (verify-then-move) and checks the local headers of blobs it
    * already has. `ok` then means "everything except blob contents and their local headers".
+   * 'none': no blob is looked for at all — only for verifySignedManifest (a manifest fetched on
+   * its own, whose blobs the downloader hashes one by one before they become visible).
    */
-  blobs?: 'hash' | 'presence-and-size';
+  blobs?: 'hash' | 'presence-and-size' | 'none';
   /** Called after each blob is checked (for progress bars). */
   onProgress?: (p: { bytesDone: number; bytesTotal: number; blobsDone: number; blobsTotal: number }) => void;
   /** Hash this many blobs at a time (default 2). */
@@ -409,7 +411,7 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
     forEachBlobRef(manifest, (b, path) => {
       if (!firstPath.has(b.sha256)) firstPath.set(b.sha256, path);
     });
-    const refs = manifestBlobs(manifest);
+    const refs = options.blobs === 'none' ? [] : manifestBlobs(manifest);
     for (const b of refs) expected.add(blobEntryName(b.sha256));
     const toHash: { ref: (typeof refs)[number]; entry: ZipEntry }[] = [];
     for (const ref of refs) {
@@ -495,4 +497,36 @@ export async function verifyPackContents(pack: OpenedPack, options: VerifyPackOp
 
   result.ok = problems.length === 0 && !!manifest && signatureOk && chainOk;
   return result;
+}
+
+const NO_CONTAINER: RandomAccessSource = { size: 0, read: () => Promise.reject(new Error('a manifest fetched on its own has no container')) };
+
+/**
+ * Verify a manifest fetched on its own (a cloud download: `manifest` + `manifest.sig` routes)
+ * exactly as verifyPackContents verifies it inside a `.tpk`: signature over the exact bytes and
+ * certificate chain first, then canonical form and schema — with no container and no blobs. The
+ * caller must hash every blob before it becomes visible (the downloader does, verify-then-move).
+ */
+export async function verifySignedManifest(
+  manifestBytes: Uint8Array,
+  signatureBytes: Uint8Array,
+  options: Omit<VerifyPackOptions, 'blobs' | 'hashEntry' | 'onProgress' | 'concurrency'>,
+): Promise<PackVerification> {
+  const pack: OpenedPack = {
+    source: NO_CONTAINER,
+    entries: [],
+    problems: [],
+    manifestParsed: false,
+    blobEntry: () => undefined,
+    entry: () => undefined,
+    locate: (entry) => Promise.resolve(entry),
+    locateAll: () => Promise.resolve(),
+  };
+  if (manifestBytes.length > MAX_MANIFEST_BYTES) pack.problems.push(manifestTooLarge(manifestBytes.length, MAX_MANIFEST_BYTES));
+  else pack.manifestBytes = manifestBytes;
+  pack.signatureBytes = signatureBytes;
+  const sig = parseSignatureFile(signatureBytes);
+  if (sig.ok) pack.signature = sig.signature;
+  else pack.problems.push(...sig.problems);
+  return verifyPackContents(pack, { ...options, blobs: 'none' });
 }

@@ -12,6 +12,11 @@ export class EtaEstimator {
     this.startedAt = now();
   }
 
+  /** Smoothed bytes per second (0 until two updates measured it). */
+  get bytesPerSecond(): number {
+    return this.rate && this.rate > 0 ? this.rate : 0;
+  }
+
   update(bytesDone: number, bytesTotal: number): number | null {
     const t = this.now();
     if (this.lastAt !== null && t > this.lastAt) {

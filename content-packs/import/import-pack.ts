@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ImportProgress, ImportResult } from '../../common/bridge/methods/packs';
 import { TeachPointError } from '../../common/errors/errors';
+import type { PackManifest } from '../format/manifest';
 import type { ZipEntry } from '../format/zip-reader';
 import type { ContentStore, PendingBlob } from '../store/content-store';
 import { diskFree, type DiskSpace } from '../store/disk-space';
@@ -310,8 +311,39 @@ class CopyRun {
   }
 }
 
+/** What the switch needs of a verified pack: a `.tpk` (VerifiedPack) or a cloud download. */
+export interface InstallablePack {
+  manifest: PackManifest;
+  /** Verbatim manifest.json and manifest.sig, kept next to the index. */
+  metaFiles: Array<[string, Uint8Array]>;
+  blobs: ReadonlyArray<{ sha256: string; size: number; mime: string }>;
+}
+
+type SwitchOptions = Pick<ImportPackOptions, 'store' | 'index' | 'fs' | 'signal'>;
+
+/**
+ * Phases 5–6 for a pack whose manifest verified and whose blobs are ALL in the store already (a
+ * cloud download commits each blob verify-then-move first): the same atomic index switch and
+ * old-version cleanup as a `.tpk` import. Call under the library's lock (PackLibrary.exclusive).
+ */
+export async function installVerifiedPack(pack: InstallablePack, options: SwitchOptions & { force?: boolean }): Promise<{ previousVersion: number | null; alreadyInstalled: boolean; bytesFreed: number }> {
+  const { manifest } = pack;
+  const current = await options.index.get(manifest.id);
+  if (current && manifest.version < current.version && !options.force) {
+    throw importError('import.downgrade', { id: manifest.id, installed: current.version, offered: manifest.version });
+  }
+  if (current && current.version === manifest.version && !options.force) return { previousVersion: current.version, alreadyInstalled: true, bytesFreed: 0 };
+  for (const b of pack.blobs) {
+    if (!(await options.store.has(b.sha256, b.size))) throw importError('import.truncated', { id: manifest.id, sha256: b.sha256 });
+  }
+  await options.store.flush();
+  await switchIndex(pack, options);
+  const bytesFreed = await freeOldVersion(current, pack, options);
+  return { previousVersion: current?.version ?? null, alreadyInstalled: false, bytesFreed };
+}
+
 /** Phase 5: write the manifest copy, then ONE atomic index write makes the new version visible. */
-async function switchIndex(pack: VerifiedPack, options: ImportPackOptions): Promise<void> {
+async function switchIndex(pack: InstallablePack, options: SwitchOptions): Promise<void> {
   const { manifest } = pack;
   const { store, index } = options;
   const metaDir = join('packs', manifest.id, String(manifest.version));
@@ -333,7 +365,7 @@ async function switchIndex(pack: VerifiedPack, options: ImportPackOptions): Prom
 }
 
 /** Phase 6 (after the switch): free the old version's blobs nothing references any more; never fails the import. */
-async function freeOldVersion(current: InstalledPackRecord | null, pack: VerifiedPack, options: ImportPackOptions): Promise<number> {
+async function freeOldVersion(current: InstalledPackRecord | null, pack: InstallablePack, options: SwitchOptions): Promise<number> {
   if (!current) return 0;
   const { store, index } = options;
   let bytesFreed = 0;
@@ -366,7 +398,7 @@ function importResult(
   };
 }
 
-async function writeMeta(sfs: StoreFs, dir: string, pack: VerifiedPack): Promise<void> {
+async function writeMeta(sfs: StoreFs, dir: string, pack: InstallablePack): Promise<void> {
   await sfs.mkdir(dir);
   for (const [name, bytes] of pack.metaFiles) await writeFileAtomic(sfs, join(dir, name), bytes, dir);
   await fsyncDir(sfs, join(dir, '..'));

@@ -58,6 +58,21 @@ export interface ScrubReport {
 
 let tempCounter = 0;
 
+/** Folder of resumable download partials inside the store's temp area (see ContentStore.openPartial). */
+const PARTIAL_DIR = 'partial';
+
+/** An open partial download file (see ContentStore.openPartial). */
+export interface PartialBlob {
+  readonly sha256: string;
+  readonly path: string;
+  /** Bytes already in the file when it was opened. */
+  readonly size: number;
+  readonly fd: number;
+  /** Positional write of `length` bytes of `buf`; ENOSPC → store.disk-full. */
+  write(buf: Buffer, length: number, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
  * Content-addressed blob store: `content/<aa>/<bb>/<sha256>` under the data dir. A blob only
  * ever appears under its final name after its bytes were hashed, compared and fsynced in a temp
@@ -141,6 +156,7 @@ export class ContentStore {
     }
     let removed = 0;
     for (const name of names) {
+      if (name === PARTIAL_DIR) continue; // resumable downloads outlive their process on purpose
       const pid = Number(name.split('.')[1]);
       if (pidAlive(pid)) continue;
       await fs.promises.rm(join(this.tmpDir, name), { force: true, recursive: true });
@@ -256,6 +272,7 @@ export class ContentStore {
       offset,
       length,
       dstFd: fd,
+      dstPath: tmp,
       expectedSha256: sha256,
       chunk: Math.min(COPY_CHUNK_BYTES, Math.max(length, 1)),
       fsync: this.durability === 'fsync',
@@ -439,6 +456,67 @@ export class ContentStore {
       }
     }
     return report;
+  }
+
+  /**
+   * A resumable download's partial file, `tmp/partial/<sha256>` — named by the blob, so it survives
+   * restarts and the next attempt continues it (cleanStaleTemps leaves this folder alone). Writes go
+   * through the store's fs seam (ENOSPC maps to store.disk-full). Nothing here is ever visible in the
+   * store until `commitPartial` after the caller hashed all of it.
+   */
+  async openPartial(sha256: string): Promise<PartialBlob> {
+    checkSha(sha256);
+    const path = join(this.tmpDir, PARTIAL_DIR, sha256);
+    const sfs = this.fs;
+    let fd: number;
+    try {
+      await sfs.mkdir(join(this.tmpDir, PARTIAL_DIR));
+      fd = await sfs.open(path, 'a+', 0o644);
+    } catch (err) {
+      throw destinationError(err, { path });
+    }
+    const size = (await fs.promises.stat(path)).size;
+    let open = true;
+    return {
+      sha256,
+      path,
+      size,
+      fd,
+      write: async (buf, length, position) => {
+        try {
+          await writeAll(sfs, fd, buf, length, position);
+        } catch (err) {
+          throw destinationError(err, { sha256 });
+        }
+      },
+      close: async () => {
+        if (!open) return;
+        open = false;
+        await sfs.close(fd);
+      },
+    };
+  }
+
+  /** Start a partial file over (the server answered 200 to a resume, or its bytes did not verify). */
+  async deletePartial(sha256: string): Promise<void> {
+    checkSha(sha256);
+    await this.fs.unlink(join(this.tmpDir, PARTIAL_DIR, sha256)).catch(() => undefined);
+  }
+
+  /**
+   * A partial file whose `size` bytes the caller hashed to `sha256` becomes a PendingBlob: commit()
+   * fsyncs it and renames it into content/ — the same verify-then-move path as an import.
+   */
+  async commitPartial(sha256: string, size: number): Promise<PendingBlob> {
+    checkSha(sha256);
+    const path = join(this.tmpDir, PARTIAL_DIR, sha256);
+    let fd: number;
+    try {
+      fd = await this.fs.open(path, 'r+');
+    } catch (err) {
+      throw destinationError(err, { path });
+    }
+    return this.pending(path, fd, sha256, size);
   }
 
   private async openTemp(sha256: string): Promise<{ tmp: string; fd: number }> {
