@@ -16,6 +16,8 @@ export const COMMANDS: Record<string, Loader> = {
   'enroll-code': () => import('./commands/enroll-code'),
   'enrollment-file': () => import('./commands/enrollment-file'),
   'export-xapi': () => import('./commands/export-xapi'),
+  ingest: () => import('./commands/ingest'),
+  'bundle-out': () => import('./commands/bundle-out'),
 };
 
 async function help(io: CloudCliIO): Promise<void> {

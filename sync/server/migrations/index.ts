@@ -4,6 +4,7 @@
  */
 import core from './001-core';
 import packs from './002-packs';
+import bundles from './003-bundles';
 import dashboard from './004-dashboard';
 
 export interface Migration {
@@ -14,5 +15,6 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { id: '001-core', sql: core },
   { id: '002-packs', sql: packs },
+  { id: '003-bundles', sql: bundles },
   { id: '004-dashboard', sql: dashboard },
 ];

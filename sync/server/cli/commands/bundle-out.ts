@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { TeachPointError } from '../../../../common/errors/errors';
+import { openPack } from '../../../../content-packs/format/pack-reader';
+import { parseCertificate, parsePrivateKeyFile } from '../../../../content-packs/format/trust';
+import { fileSource } from '../../../../content-packs/node/file-source';
+import { nodeInflateRaw } from '../../../../content-packs/node/verify';
+import { fsyncDir, nodeStoreFs, writeFileAtomic } from '../../../../content-packs/store/fs-seam';
+import { inboundBundleFileName, type InboundPack } from '../../../protocol/bundle';
+import { buildInboundBundle } from '../../services/bundles';
+import { defineCloudCommand, print, withContext } from '../_shared';
+
+/** id, version and manifest sha256 of a `.tpk` (central directory + manifest only; the device verifies the rest). */
+async function describePack(path: string): Promise<InboundPack> {
+  const source = await fileSource(path);
+  try {
+    const pack = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
+    if (!pack.manifest || !pack.manifestBytes) {
+      throw new TeachPointError('bundle.bad-pack', {
+        zh: `${path} 不是有效的资源包（${pack.problems[0]?.message.zh ?? '无法读取清单'}）。请用 tpk verify 检查它。`,
+        en: `${path} is not a valid pack (${pack.problems[0]?.message.en ?? 'manifest unreadable'}). Check it with tpk verify.`,
+      });
+    }
+    const manifestSha256 = createHash('sha256').update(pack.manifestBytes).digest('hex');
+    return { file: basename(path), packId: pack.manifest.id, version: pack.manifest.version, manifestSha256, bytes: source.size };
+  } finally {
+    await source.close();
+  }
+}
+
+export default defineCloudCommand({
+  summary: { zh: '为一所学校生成U盘下发包（资源包 + 名单/布置 + 回执），用县级发布者密钥签名', en: 'Write a USB inbound bundle for one school (packs + records + acks), signed with a county publisher key' },
+  usage: 'teachpoint-cloud bundle-out --school <schoolId> --key county.key --cert county.cert [--pack a.tpk …] --out <folder>',
+  options: { school: { type: 'string' }, key: { type: 'string' }, cert: { type: 'string' }, pack: { type: 'string', multiple: true }, out: { type: 'string' } },
+  async run({ values, io, config }) {
+    const need = (name: string) => {
+      const v = values[name];
+      if (typeof v !== 'string' || !v) throw new TeachPointError('cli.missing-option', { zh: `缺少 --${name}。`, en: `--${name} is required.` });
+      return resolve(io.cwd, v);
+    };
+    const key = parsePrivateKeyFile(await fs.readFile(need('key')), need('key'));
+    const certificate = parseCertificate(await fs.readFile(need('cert')), need('cert'));
+    const packFiles = ((values.pack as unknown as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
+    const packs: InboundPack[] = [];
+    for (const p of packFiles) packs.push(await describePack(p));
+    // The device finds packs and the bundle in the stick's TeachPoint/ folder, where it looks for packs anyway.
+    const dir = join(need('out'), 'TeachPoint');
+    await fs.mkdir(dir, { recursive: true });
+    const { bytes, body } = await withContext(config, (ctx) => buildInboundBundle(ctx, null, { schoolId: String(values.school ?? ''), key, certificate, packs }));
+    // Packs first, the bundle file last: a bundle file on the stick means its packs are complete.
+    for (const [i, p] of packFiles.entries()) {
+      const target = join(dir, packs[i]!.file);
+      if (resolve(p) === resolve(target)) continue;
+      const tmp = `${target}.${process.pid}.tmp`;
+      await fs.copyFile(p, tmp);
+      const fh = await fs.open(tmp, 'r+');
+      await fh.sync().finally(() => fh.close());
+      await fs.rename(tmp, target);
+    }
+    await fsyncDir(nodeStoreFs, dir);
+    const file = join(dir, inboundBundleFileName(body.school.name, new Date(body.createdAt)));
+    await writeFileAtomic(nodeStoreFs, file, bytes, dir);
+    const counts = Object.fromEntries(Object.entries(body.pull.changes).map(([k, v]) => [k, (v as unknown[]).length]));
+    print(io, values, { file, bundleId: body.bundleId, packs: packs.length, changes: counts, acks: body.acks.length }, {
+      zh: `已写入 ${file}（${packs.length} 个资源包，记录 ${JSON.stringify(counts)}，回执 ${body.acks.length} 台电脑）`,
+      en: `Wrote ${file} (${packs.length} packs, records ${JSON.stringify(counts)}, acks for ${body.acks.length} computers)`,
+    });
+    return 0;
+  },
+});
