@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { BridgeHandlers } from '../../common/bridge/contract';
 import type { BridgeResult } from '../../common/bridge/dispatch';
 import { IPC_CHANNELS } from '../../common/bridge/preload-api';
-import { describeSender, forwardEventsToIpc, isTrustedSender, registerBridgeIpc, sendBridgeEvent, type IpcEventTarget } from './ipc';
+import { createEventHub, type HostEvent } from '../host/events';
+import { describeSender, forwardEventsToIpc, isTrustedSender, registerBridgeIpc, type IpcEventTarget } from './ipc';
 
 // ---- fakes at the Electron seam --------------------------------------------------------------
 
@@ -189,42 +190,48 @@ describe('registerBridgeIpc', () => {
 
 // ---- events ------------------------------------------------------------------------------------
 
-describe('sendBridgeEvent / forwardEventsToIpc', () => {
+describe('forwardEventsToIpc', () => {
   function target(destroyed = false) {
     const sent: unknown[][] = [];
     const t: IpcEventTarget = { isDestroyed: () => destroyed, send: (...args: unknown[]) => void sent.push(args) };
     return { t, sent };
   }
 
-  it('sends {event, payload} on the event channel after validation (defaults applied)', () => {
+  it('sends {event, payload} on the event channel as the host hub validated it (defaults applied)', () => {
+    const hub = createEventHub(() => {});
     const a = target();
-    expect(sendBridgeEvent([a.t], 'drives.changed', { drives: [] }, () => {})).toBe(true);
+    const stop = forwardEventsToIpc(hub, () => [a.t]);
+    hub.emit('drives.changed', { drives: [] } as never);
+    stop();
     expect(a.sent).toEqual([[IPC_CHANNELS.event, { event: 'drives.changed', payload: { drives: [], arrived: [], left: [] } }]]);
   });
 
-  it('drops unknown events and invalid payloads, and skips destroyed targets', () => {
+  it('never sees unknown events or invalid payloads (the hub drops them), and skips destroyed targets', () => {
+    const problems: string[] = [];
+    const hub = createEventHub((m) => problems.push(m));
     const a = target();
     const dead = target(true);
-    const problems: string[] = [];
-    expect(sendBridgeEvent([a.t], 'shell.exec', {}, (m) => problems.push(m))).toBe(false);
-    expect(sendBridgeEvent([a.t], 'app.willQuit', { deadlineMs: 'soon' }, (m) => problems.push(m))).toBe(false);
+    const stop = forwardEventsToIpc(hub, () => [dead.t, a.t]);
+    hub.emit('shell.exec' as never, {} as never);
+    hub.emit('app.willQuit', { deadlineMs: 'soon' } as never);
     expect(a.sent).toEqual([]);
     expect(problems).toHaveLength(2);
-    sendBridgeEvent([dead.t, a.t], 'app.willQuit', { deadlineMs: 3000 }, () => {});
+    hub.emit('app.willQuit', { deadlineMs: 3000 });
+    stop();
     expect(dead.sent).toEqual([]);
     expect(a.sent).toHaveLength(1);
   });
 
   it('forwards what the host hub publishes until unsubscribed', () => {
-    const listeners = new Set<(e: { name: string; payload: unknown }) => void>();
+    const listeners = new Set<(e: HostEvent) => void>();
     const hub = {
-      subscribe(listener: (e: { name: string; payload: unknown }) => void) {
+      subscribe(listener: (e: HostEvent) => void) {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
     };
     const a = target();
-    const stop = forwardEventsToIpc(hub, () => [a.t], () => {});
+    const stop = forwardEventsToIpc(hub, () => [a.t]);
     for (const l of listeners) l({ name: 'app.heartbeat', payload: { at: '2025-01-01T00:00:00Z' } });
     stop();
     expect(listeners.size).toBe(0);

@@ -1,9 +1,9 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { bridgeEvents, isBridgeEventName, type BridgeHandlers } from '../../common/bridge/contract';
+import type { BridgeHandlers } from '../../common/bridge/contract';
 import { dispatchBridgeCall, type BridgeResult } from '../../common/bridge/dispatch';
 import { bridgeError } from '../../common/bridge/errors';
 import { IPC_CHANNELS } from '../../common/bridge/preload-api';
-import { zodIssueLines } from '../../common/errors/zod-issues';
+import type { HostEvent } from '../host/events';
 import { isAllowedAppUrl } from './security';
 
 /** What main knows about the frame behind an IPC message, read defensively (frames die). */
@@ -73,35 +73,23 @@ export interface IpcEventTarget {
   send(channel: string, ...args: unknown[]): void;
 }
 
-/** The host's event hub as main sees it (electron/host/events.ts EventHub satisfies it). */
+/**
+ * The host's event hub as main sees it (electron/host/events.ts EventHub). The hub has validated
+ * every payload against the contract, once, before any transport hears it (docs/architecture.md §2),
+ * so IPC forwards events as they come instead of checking them a second time.
+ */
 export interface BridgeEventSource {
-  subscribe(listener: (event: { name: string; payload: unknown }) => void): () => void;
+  subscribe(listener: (event: HostEvent) => void): () => void;
 }
 
 /**
- * Sends one host → renderer event over IPC as `{ event, payload }`, after validating the payload
- * against the contract here too (the IPC transport does not trust its source to have done it).
- * Only the given targets (the app window) receive it. Returns false when the event was dropped.
+ * Subscribes the IPC transport to the host's events: each goes as `{ event, payload }` to the
+ * targets still alive (the app window). Returns the unsubscribe function.
  */
-export function sendBridgeEvent(targets: readonly IpcEventTarget[], name: unknown, payload: unknown, onInvalid: (message: string) => void): boolean {
-  if (!isBridgeEventName(name)) {
-    onInvalid(`[ipc] dropped unknown event ${String(name)}`);
-    return false;
-  }
-  const parsed = bridgeEvents[name].payload.safeParse(payload);
-  if (!parsed.success) {
-    onInvalid(`[ipc] dropped event ${name}: ${zodIssueLines(parsed.error.issues).join('; ')}`);
-    return false;
-  }
-  for (const target of targets) {
-    if (!target.isDestroyed()) target.send(IPC_CHANNELS.event, { event: name, payload: parsed.data });
-  }
-  return true;
-}
-
-/** Subscribes the IPC transport to the host's events; returns the unsubscribe function. */
-export function forwardEventsToIpc(source: BridgeEventSource, targets: () => readonly IpcEventTarget[], onInvalid: (message: string) => void): () => void {
+export function forwardEventsToIpc(source: BridgeEventSource, targets: () => readonly IpcEventTarget[]): () => void {
   return source.subscribe((event) => {
-    sendBridgeEvent(targets(), event.name, event.payload, onInvalid);
+    for (const target of targets()) {
+      if (!target.isDestroyed()) target.send(IPC_CHANNELS.event, { event: event.name, payload: event.payload });
+    }
   });
 }

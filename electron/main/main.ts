@@ -118,7 +118,7 @@ export async function startMain(log: (message: string) => void = (m) => console.
     unregisterBridge();
     unregisterPick();
   };
-  stopEvents = forwardEventsToIpc(host.events, () => (win && !win.isDestroyed() ? [win.webContents] : []), log);
+  stopEvents = forwardEventsToIpc(host.events, () => (win && !win.isDestroyed() ? [win.webContents] : []));
 
   // 6. The window: hidden until ready-to-show; closing it goes through the quit handshake.
   win = createMainWindow(BrowserWindow, path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), (err) => log(`[window] load failed: ${String(err)}`));
