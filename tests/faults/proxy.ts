@@ -1,8 +1,9 @@
 /**
  * A fault-injecting TCP proxy on loopback between a device and a server (DESIGN §6.3, issue 8
  * item 5): it forwards bytes both ways and can
- *  - cut connections after a random number of bytes in either direction (seeded PRNG: the same seed
- *    and the same sequence of connections give the same cuts),
+ *  - cut the connection carrying the n-th byte, n drawn at random after every cut (seeded PRNG: the
+ *    same seed and the same traffic give the same cuts) — a link that keeps dropping, whatever
+ *    connection happens to be on it, in either direction,
  *  - delay every byte by a round-trip time (half each way: 600 ms RTT = 300 ms per direction),
  *  - throttle each direction to a link rate in bit/s (serialisation delay, like a 64 kbit/s modem),
  *  - go offline (refuse and drop every connection) and come back,
@@ -15,18 +16,16 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export interface CutRange {
-  /** Fewest bytes a cut connection forwards before the cut (in the chosen direction). */
+  /** Fewest bytes between two cuts. */
   min: number;
-  /** Most bytes. */
+  /** Most bytes between two cuts. */
   max: number;
-  /** Share of connections that get a cut (0–1, default 1): the rest run clean. */
-  probability?: number;
-  /** Which direction's byte count triggers the cut: client→server, server→client, or a seeded coin (default). */
+  /** Which bytes count towards the next cut: client→server, server→client, or both (default). */
   direction?: 'up' | 'down' | 'either';
 }
 
 export interface FaultSettings {
-  /** Cut each (or `probability` of) new connection(s) after a random byte count in a random direction. A number is `{min: n, max: n}`. */
+  /** Cut after a random number of bytes (through the proxy, counted from the previous cut or from when this was set); `null` = no cuts. A number is `{min: n, max: n}`. */
   cutAfterBytes?: number | CutRange | null;
   /** Round-trip time added: each direction delays its bytes by half of it. */
   latencyMs?: number;
@@ -63,7 +62,7 @@ export interface FaultProxy {
   origin: string;
   port: number;
   stats(): FaultProxyStats;
-  /** Change faults for what comes next (cut choice applies to new connections; latency/rate at once). */
+  /** Change faults from now on (a new `cutAfterBytes` draws a fresh cut point). */
   setFaults(faults: FaultSettings): void;
   close(): Promise<void>;
 }
@@ -145,17 +144,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   /** Abort functions of open connections (`counted`: a cut, not a shutdown). */
   const open = new Set<(counted: boolean) => void>();
 
-  /** Draws this connection's cut (direction + byte count), or null. Always draws the same number of values per connection so one seed gives one sequence. */
-  function drawCut(): { up: boolean; after: number } | null {
-    const r1 = random();
-    const r2 = random();
-    const r3 = random();
+  /** Bytes (in the counted direction) left before the next cut, or null for no cuts. */
+  let untilCut: number | null = null;
+  function drawCut(): void {
     const spec = faults.cutAfterBytes;
-    if (spec == null) return null;
+    if (spec == null) {
+      untilCut = null;
+      return;
+    }
     const range = typeof spec === 'number' ? { min: spec, max: spec } : spec;
-    if (r1 >= (range.probability ?? 1)) return null;
-    const up = range.direction === 'up' || (range.direction !== 'down' && r2 < 0.5);
-    return { up, after: range.min + Math.floor(r3 * (range.max - range.min + 1)) };
+    untilCut = range.min + Math.floor(random() * (range.max - range.min + 1));
+  }
+  drawCut();
+  function counts(isUp: boolean): boolean {
+    const spec = faults.cutAfterBytes;
+    const direction = typeof spec === 'object' && spec ? (spec.direction ?? 'either') : 'either';
+    return direction === 'either' || (direction === 'up') === isUp;
   }
 
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
@@ -164,14 +168,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       client.resetAndDestroy();
       return;
     }
-    const cut = drawCut();
     const target = connect({ port: upstream.port, host: upstream.host, allowHalfOpen: true });
     client.setNoDelay(true);
     target.setNoDelay(true);
     const toServer = new Lane(target, () => faults);
     const toClient = new Lane(client, () => faults);
-    let up = 0;
-    let down = 0;
     let lastUp = false;
     /** Nothing more is forwarded (a cut is under way or the connection is gone). */
     let stopped = false;
@@ -190,20 +191,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     const forward = (chunk: Buffer, isUp: boolean) => {
       if (stopped) return;
-      const sent = isUp ? up : down;
       let take = chunk;
       let cutNow = false;
-      if (cut && cut.up === isUp && sent + chunk.length >= cut.after) {
-        take = chunk.subarray(0, Math.max(0, cut.after - sent));
-        cutNow = true;
+      if (untilCut !== null && counts(isUp)) {
+        if (chunk.length >= untilCut) {
+          take = chunk.subarray(0, untilCut);
+          cutNow = true;
+          drawCut();
+        } else untilCut -= chunk.length;
       }
       if (isUp) {
-        up += take.length;
         stats.bytesUp += take.length;
         lastUp = true;
         if (take.length) toServer.push(take);
       } else {
-        down += take.length;
         stats.bytesDown += take.length;
         if (lastUp && take.length) stats.roundTrips++;
         lastUp = false;
@@ -245,6 +246,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     stats: () => ({ ...stats }),
     setFaults(next) {
       faults = { ...faults, ...next };
+      if ('cutAfterBytes' in next) drawCut();
       if (faults.offline) for (const abort of [...open]) abort(true);
     },
     close: () =>
