@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildCloudApp } from './app';
 import { openDatabase, type CloudConfig } from './config';
 import type { Db } from './db/db';
+import { packEnvironmentFromEnv } from './packs/environment';
 
 export interface RunningCloud {
   app: FastifyInstance;
@@ -13,7 +14,8 @@ export interface RunningCloud {
 
 export async function startCloud(config: CloudConfig, options: { logger?: boolean } = {}): Promise<RunningCloud> {
   const db = await openDatabase(config);
-  const app = await buildCloudApp({ db, publicUrl: config.publicUrl, logger: options.logger ?? false });
+  const packs = packEnvironmentFromEnv(process.env, config.dataDir);
+  const app = await buildCloudApp({ db, publicUrl: config.publicUrl, packs, logger: options.logger ?? false });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     app,
