@@ -12,9 +12,12 @@ import type { Db } from './db/db';
 import { badRequest, errorBody, httpError, statusOf } from './errors';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { blobRoutes } from './routes/blobs';
+import { bundleRoutes } from './routes/bundles';
 import { dashboardApiRoutes } from './routes/dashboard-api';
 import { dashboardStaticRoutes } from './routes/dashboard-static';
 import { deviceRoutes } from './routes/device';
+import { packRoutes } from './routes/packs';
 
 export interface CloudAppOptions extends ContextOptions {
   db: Db;
@@ -27,6 +30,9 @@ export interface CloudAppOptions extends ContextOptions {
 /** Route plugins every cloud registers besides the core (other modules append at import time). */
 export const CLOUD_ROUTE_PLUGINS: FastifyPluginAsync[] = [
   dashboardApiRoutes,
+  packRoutes,
+  blobRoutes,
+  bundleRoutes,
   dashboardStaticRoutes(),
 ];
 
