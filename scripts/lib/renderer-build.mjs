@@ -1,6 +1,7 @@
-// Build the renderer (dist/renderer) when it is missing or older than its sources. Shared by
-// scripts/start.mjs (`npm start`) and the Playwright global setup. Several engineers share one
-// tree, so builds are serialised with flock when it exists (Vite empties dist/renderer first).
+// Build a Vite web page (the device renderer in dist/renderer, the county dashboard in dist/dashboard)
+// when it is missing or older than its sources. Shared by scripts/start.mjs (`npm start`), the
+// Playwright global setup, `npm run cloud` and the dashboard's tests. Several engineers share one
+// tree, so builds are serialised with flock when it exists (Vite empties the output folder first).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,11 +9,26 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererOut = join(repoRoot, 'dist', 'renderer');
+export const dashboardOut = join(repoRoot, 'dist', 'dashboard');
 
 export const rendererViteConfig = 'renderer.vite.config.ts';
+export const dashboardViteConfig = 'dashboard.vite.config.ts';
 
-/** Folders and files whose changes make the built renderer stale. */
-const SOURCES = ['renderer', 'common', 'content-packs/format', 'sync/protocol', 'sync/client', 'package-lock.json', rendererViteConfig];
+/** The pages this module builds: output folder, Vite config, and the folders/files whose changes make a build stale. */
+const PAGES = {
+  renderer: {
+    label: { zh: '界面', en: 'the renderer' },
+    out: rendererOut,
+    config: rendererViteConfig,
+    sources: ['renderer', 'common', 'content-packs/format', 'sync/protocol', 'sync/client', 'package-lock.json', rendererViteConfig],
+  },
+  dashboard: {
+    label: { zh: '县级管理后台', en: 'the county dashboard' },
+    out: dashboardOut,
+    config: dashboardViteConfig,
+    sources: ['sync/server/dashboard', 'common', 'package-lock.json', dashboardViteConfig],
+  },
+};
 
 function newestMtime(path) {
   let newest = 0;
@@ -37,28 +53,35 @@ function newestMtime(path) {
   return newest;
 }
 
-/** Why the renderer needs building, or null when dist/renderer is up to date. */
-export function rendererStaleReason() {
-  const index = join(rendererOut, 'index.html');
-  if (!existsSync(index)) return 'dist/renderer is missing';
+/** Why the page needs building, or null when its output is up to date. */
+function staleReason(page) {
+  const { out, sources } = PAGES[page];
+  const index = join(out, 'index.html');
+  if (!existsSync(index)) return `dist/${page} is missing`;
   const built = statSync(index).mtimeMs;
-  for (const src of SOURCES) {
+  for (const src of sources) {
     if (newestMtime(join(repoRoot, src)) > built) return `${src} changed since the last build`;
   }
   return null;
 }
 
 /** Build if needed; returns true when a build ran. Throws when the build fails. */
-export function ensureRendererBuilt({ log = console.log } = {}) {
-  const reason = rendererStaleReason();
+function ensureBuilt(page, { log = console.log } = {}) {
+  const reason = staleReason(page);
   if (reason === null) return false;
-  log(`正在构建界面（${reason}）… / Building the renderer (${reason})…`);
+  const { label, config } = PAGES[page];
+  log(`正在构建${label.zh}（${reason}）… / Building ${label.en} (${reason})…`);
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-  const args = [vite, 'build', '--config', rendererViteConfig, '--logLevel', 'warn'];
+  const args = [vite, 'build', '--config', config, '--logLevel', 'warn'];
   const useFlock = process.platform === 'linux' && existsSync('/usr/bin/flock');
   const result = useFlock
-    ? spawnSync('/usr/bin/flock', ['/tmp/teachpoint-renderer-build.lock', process.execPath, ...args], { cwd: repoRoot, stdio: 'inherit' })
+    ? spawnSync('/usr/bin/flock', [`/tmp/teachpoint-${page}-build.lock`, process.execPath, ...args], { cwd: repoRoot, stdio: 'inherit' })
     : spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`renderer build failed (vite build --config ${rendererViteConfig})`);
+  if (result.status !== 0) throw new Error(`${page} build failed (vite build --config ${config})`);
   return true;
 }
+
+export const rendererStaleReason = () => staleReason('renderer');
+export const ensureRendererBuilt = (options) => ensureBuilt('renderer', options);
+export const dashboardStaleReason = () => staleReason('dashboard');
+export const ensureDashboardBuilt = (options) => ensureBuilt('dashboard', options);
