@@ -258,6 +258,14 @@ export class MaterialLibrary {
     }
   }
 
+  /**
+   * Throws `materials.disk-full` unless an upload of `bytes` fits: the received temp file and its
+   * copy in the store, with the reserve kept free. The HTTP upload route asks before it reads a byte.
+   */
+  checkUploadSpace(bytes: number, name: string): Promise<void> {
+    return this.checkSpace(bytes * 2, name);
+  }
+
   private async checkSpace(bytes: number, name: string): Promise<void> {
     let space: DiskSpace;
     try {

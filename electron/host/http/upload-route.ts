@@ -4,14 +4,15 @@ import { basename, dirname } from 'path';
 import type { BridgeEventSink } from '../../../common/bridge/contract';
 import { Material, type MaterialProgress } from '../../../common/bridge/methods/materials';
 import { isTeachPointError } from '../../../common/errors/errors';
-import { materialError, MAX_MATERIAL_BYTES, MATERIAL_RESERVE_BYTES, uploadTempPath } from '../../../content-packs/device/materials';
-import { diskFree as realDiskFree, type DiskSpace } from '../../../content-packs/store/disk-space';
+import { materialError, MAX_MATERIAL_BYTES, uploadTempPath } from '../../../content-packs/device/materials';
 import { sendBridgeError, sendError, sendJson } from './respond';
 
 /** What the upload route needs of 我的资料 (content-packs/device/materials.ts MaterialLibrary satisfies it). */
 export interface MaterialUploadTarget {
   readonly library: { readonly dataDir: string };
   add(file: string, options: { title?: string; originalName?: string; onProgress?: (p: MaterialProgress) => void }): Promise<Material>;
+  /** Throws `materials.disk-full` unless an upload of this many bytes fits (the library's free-space rule). */
+  checkUploadSpace(bytes: number, name: string): Promise<void>;
   /**
    * Throws (`teacher.locked`) unless the `X-Teacher-Session` header names a live teacher session;
    * called before a byte of the body is read. The host's target always has it.
@@ -26,8 +27,6 @@ export interface UploadOptions {
   events: BridgeEventSink;
   log: (msg: string) => void;
   maxBytes?: number;
-  reserveBytes?: number;
-  diskFree?: (path: string) => Promise<DiskSpace>;
 }
 
 /** An idle upload (no bytes for this long) is dropped. */
@@ -82,16 +81,13 @@ export async function handleMaterialUpload(
   }
   const dataDir = target.library.dataDir;
   if (declared !== null) {
-    let space: DiskSpace | null = null;
     try {
-      space = await (options.diskFree ?? realDiskFree)(dataDir);
-    } catch {
-      space = null; // unknown: ENOSPC while writing still stops cleanly
-    }
-    if (space && space.freeBytes < declared * 2 + (options.reserveBytes ?? MATERIAL_RESERVE_BYTES)) {
+      await target.checkUploadSpace(declared, name);
+    } catch (err) {
       res.setHeader('Connection', 'close');
       req.resume();
-      return sendError(res, materialError('materials.disk-full', { name, needed: declared, free: space.freeBytes }).toData(), 422);
+      if (isTeachPointError(err)) return sendError(res, err.toData(), 422);
+      throw err;
     }
   }
 
