@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isUuidv7, uuidv7 } from '../../../common/ids/uuidv7';
 import { TeachPointDB } from './db';
 import { ackOutbox, appendEvent, applyIncomingRecords, loadOutboxRecords, nextOutboxBatch, noteOutboxAttempt, pendingOutboxCount, writeWithOutbox } from './outbox';
-import { CURRENT_VERSION, DEVICE_ID_SETTING, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, type LegacyLearner, type Learner, type ProgressEvent } from './schema';
+import { CURRENT_VERSION, DEVICE_ID_SETTING, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, type LegacyLearner, type Learner, type ProgressEvent } from './schema';
 
 // Real Chromium, real IndexedDB. Each test uses its own database name and deletes it afterwards.
 const opened: Dexie[] = [];
@@ -55,7 +55,7 @@ describe('TeachPointDB (real IndexedDB)', () => {
     const db = track(new TeachPointDB(freshName(), { onVersionChange: () => {} }));
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['assignments', 'catalog', 'classes', 'events', 'learners', 'outbox', 'settings']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['assignments', 'catalog', 'classes', 'events', 'learners', 'outbox', 'outboxRejected', 'packReleases', 'settings', 'trustedKeys']);
     expect(db.outbox.schema.primKey.keyPath).toBe('id');
     expect(db.outbox.schema.indexes.map((i) => i.name).sort()).toEqual(['[priority+id]', 'table']);
     expect(db.events.schema.indexes.map((i) => i.name).sort()).toEqual(['[learnerId+objectId]', 'classId', 'learnerId', 'objectId']);
@@ -142,12 +142,12 @@ describe('TeachPointDB (real IndexedDB)', () => {
     expect(await db.assignments.count()).toBe(0);
   });
 
-  it('the v3 schema string is what the class declares (migration test stays honest)', async () => {
+  it('the latest schema string is what the class declares (migration test stays honest)', async () => {
     const db = track(new TeachPointDB(freshName(), { onVersionChange: () => {} }));
     await db.open();
     const raw = track(new Dexie(db.name));
     await raw.open(); // dynamic mode: reads the schema from IndexedDB
-    for (const [table, spec] of Object.entries(SCHEMA_V3)) {
+    for (const [table, spec] of Object.entries(SCHEMA_V4)) {
       const indexes = spec.split(',').slice(1).map((s) => s.trim()).sort();
       expect(raw.table(table).schema.indexes.map((i) => i.name).sort(), table).toEqual(indexes);
     }

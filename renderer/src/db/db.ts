@@ -1,12 +1,14 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import { uuidv7 } from '../../../common/ids/uuidv7';
 import { AVATAR_KEYS, type AvatarKey } from '../../../common/records/records';
+import type { PackRelease, TrustedKey } from '../../../sync/protocol/pull';
 import {
   DB_NAME,
   DEVICE_ID_SETTING,
   priorityFor,
   SCHEMA_V2,
   SCHEMA_V3,
+  SCHEMA_V4,
   type AssignmentRecord,
   type CatalogEntry,
   type ClassRecord,
@@ -14,6 +16,7 @@ import {
   type Learner,
   type OutboxRow,
   type ProgressEvent,
+  type RejectedOutboxRow,
   type Setting,
   type SyncedTableName,
 } from './schema';
@@ -42,6 +45,9 @@ export class TeachPointDB extends Dexie {
   outbox!: Table<OutboxRow, string>;
   settings!: Table<Setting, string>;
   catalog!: Table<CatalogEntry, string>;
+  outboxRejected!: Table<RejectedOutboxRow, string>;
+  packReleases!: Table<PackRelease, string>;
+  trustedKeys!: Table<TrustedKey, string>;
 
   constructor(name: string = DB_NAME, options: TeachPointDBOptions = {}) {
     super(name, {
@@ -64,6 +70,7 @@ export class TeachPointDB extends Dexie {
       });
 
     this.version(3).stores(SCHEMA_V3).upgrade(upgradeToV3);
+    this.version(4).stores(SCHEMA_V4);
 
     const onVersionChange = options.onVersionChange ?? (() => window.location.reload());
     this.on('versionchange', (event) => {

@@ -133,7 +133,31 @@ export const SCHEMA_V3 = {
   events: 'id, learnerId, objectId, [learnerId+objectId], classId',
 } as const;
 
-export const CURRENT_VERSION = 3;
+/**
+ * v4 — the sync engine (issue 8): outbox rows the cloud refused for good are set aside in
+ * `outboxRejected` (never retried, shown to the teacher); pulled pack releases and trust documents
+ * are kept (`packReleases`, `trustedKeys`) so the app can hand releases to the downloader again after
+ * a restart. No data changes, so no upgrader.
+ */
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  outboxRejected: 'id',
+  packReleases: 'id, packId',
+  trustedKeys: 'id',
+} as const;
+
+export const CURRENT_VERSION = 4;
+
+/** An outbox row the server refused for good (`push.invalid-item`, `push.foreign-record`). */
+export interface RejectedOutboxRow extends OutboxRow {
+  code: string;
+  rejectedAt: string;
+}
+
+/** Settings key of the pull cursor for one server (`SyncStore.getCursor`). */
+export function syncCursorSetting(server: string): string {
+  return `sync.cursor:${server}`;
+}
 
 /** Settings key of this installation's device id (`updatedBy` of records written here). */
 export const DEVICE_ID_SETTING = 'deviceId';
