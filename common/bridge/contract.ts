@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './methods/app';
+import { bundlesMethods } from './methods/bundles';
+import { downloadsEvents, downloadsMethods } from './methods/downloads';
 import { drivesEvents, drivesMethods } from './methods/drives';
 import { lessonsMethods } from './methods/lessons';
 import { materialsEvents, materialsMethods } from './methods/materials';
@@ -20,6 +22,8 @@ export const bridgeMethods = {
   ...lessonsMethods,
   ...materialsMethods,
   ...teacherMethods,
+  ...bundlesMethods,
+  ...downloadsMethods,
 };
 
 export const bridgeEvents = {
@@ -27,6 +31,7 @@ export const bridgeEvents = {
   ...drivesEvents,
   ...packsEvents,
   ...materialsEvents,
+  ...downloadsEvents,
 };
 
 export type BridgeMethods = typeof bridgeMethods;

@@ -65,6 +65,16 @@ export const BRIDGE_METHOD_NAME_LIST = [
   'teacher.resetPin',
   'teacher.touch',
   'teacher.lock',
+  'bundles.progressBegin',
+  'bundles.progressAppend',
+  'bundles.progressFinish',
+  'bundles.progressAbort',
+  'bundles.scanInbound',
+  'bundles.importInbound',
+  'downloads.start',
+  'downloads.list',
+  'downloads.cancel',
+  'downloads.setBandwidth',
 ] as const;
 
 export const BRIDGE_EVENT_NAME_LIST = [
@@ -76,6 +86,7 @@ export const BRIDGE_EVENT_NAME_LIST = [
   'packs.changed',
   'materials.progress',
   'materials.changed',
+  'downloads.progress',
 ] as const;
 
 export type BridgeMethodNameLite = (typeof BRIDGE_METHOD_NAME_LIST)[number];

@@ -9,6 +9,7 @@ import { listRemovableDrives } from '../../content-packs/drives/list-drives';
 import type { HostContext } from './context';
 import { createEventHub, type EventHub } from './events';
 import { createAppFeature } from './handlers/app';
+import { createDownloadsFeature } from './handlers/downloads';
 import { createDrivesFeature } from './handlers/drives';
 import { createLessonsFeature } from './handlers/lessons';
 import { chainMediaResolvers, createMaterialsFeature } from './handlers/materials';
@@ -116,7 +117,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const lessons = createLessonsFeature(packs.library);
   const materials = createMaterialsFeature(context, packs.library);
   const teacher = createTeacherFeature(context, options.teacher);
-  const features = [app, storage, packs, drives, lessons, materials, teacher];
+  const downloads = createDownloadsFeature(context, packs.library, { trustedRootFiles, log });
+  const features = [app, storage, packs, drives, lessons, materials, teacher, downloads];
 
   // A missing handler here is a type error: every contract method must be implemented once.
   // Privileged methods (packs.import/remove/export, materials changes) need a teacher session.
@@ -128,6 +130,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...lessons.handlers,
     ...materials.handlers,
     ...teacher.handlers,
+    ...downloads.handlers,
   }, teacher.sessions);
   // Pack blobs first, then the teacher's own files (both live in the one content store).
   const media: MediaResolver = chainMediaResolvers(features.flatMap((f) => (f.media ? [f.media] : [])));

@@ -60,6 +60,11 @@ export const downloadsMethods = {
     DownloadKey.strict(),
     z.object({ cancelled: z.boolean() }),
   ),
+  'downloads.setBandwidth': defineMethod(
+    'Cap bulk download traffic (bytes/s; null = no cap) — the sync engine sets it during class hours so the classroom link stays usable; applies at once',
+    z.object({ bytesPerSecond: z.number().positive().nullable() }).strict(),
+    z.object({ bytesPerSecond: z.number().positive().nullable() }),
+  ),
 };
 
 export const downloadsEvents = {
