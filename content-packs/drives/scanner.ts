@@ -8,21 +8,26 @@ import { fileSource } from '../node/file-source';
 import { nodeInflateRaw } from '../node/verify';
 
 /** `.tpk` files at a stick's root and in its `TeachPoint/` folder (any letter case), sorted by name. */
-export async function findPackFiles(root: string): Promise<string[]> {
+export function findPackFiles(root: string): Promise<string[]> {
+  return findStickFiles(root, /\.tpk$/i);
+}
+
+/** Files whose name matches `pattern` at a stick's root and in its `TeachPoint/` folder (any letter case), sorted by name. */
+export async function findStickFiles(root: string, pattern: RegExp): Promise<string[]> {
   const out: string[] = [];
-  const listTpk = async (dir: string): Promise<void> => {
+  const list = async (dir: string): Promise<void> => {
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const e of entries) if (e.isFile() && /\.tpk$/i.test(e.name)) out.push(join(dir, e.name));
+    for (const e of entries) if (e.isFile() && pattern.test(e.name)) out.push(join(dir, e.name));
   };
-  await listTpk(root);
+  await list(root);
   try {
     for (const e of await fs.promises.readdir(root, { withFileTypes: true })) {
-      if (e.isDirectory() && e.name.toLowerCase() === 'teachpoint') await listTpk(join(root, e.name));
+      if (e.isDirectory() && e.name.toLowerCase() === 'teachpoint') await list(join(root, e.name));
     }
   } catch {
     // unreadable root: nothing found

@@ -85,17 +85,40 @@ function macOf(key: Uint8Array, signed: Uint8Array): string {
   return toHex(hmac(sha256, key, signed));
 }
 
-/** Header line + one line per batch (the bytes the MAC covers). */
-export function progressBundleBody(header: ProgressBundleHeader, batches: readonly unknown[]): Uint8Array {
-  if (header.batches !== batches.length) throw new Error(`header says ${header.batches} batches, got ${batches.length}`);
-  // JSON.stringify escapes every control character, so a line never contains a raw newline.
-  return utf8Encode([JSON.stringify(ProgressBundleHeaderSchema.parse(header)), ...batches.map((b) => JSON.stringify(b))].join('\n') + '\n');
+/** The header line (with its newline). */
+export function progressBundleHeaderLine(header: ProgressBundleHeader): Uint8Array {
+  return utf8Encode(JSON.stringify(ProgressBundleHeaderSchema.parse(header)) + '\n');
 }
 
-/** The whole file: body + MAC trailer. `key` = progressBundleKey(token). */
-export function sealProgressBundle(body: Uint8Array, key: Uint8Array): Uint8Array {
-  const trailer = utf8Encode(JSON.stringify({ alg: 'hmac-sha256', mac: macOf(key, body) }) + '\n');
-  return concatBytes([body, trailer]);
+/** One batch line. JSON.stringify escapes every control character, so a line never holds a raw newline. */
+export function progressBundleBatchLine(batch: unknown): Uint8Array {
+  return utf8Encode(JSON.stringify(batch) + '\n');
+}
+
+/**
+ * Streams a progress bundle: feed every line through `add` (it returns the bytes to write), then
+ * write `trailer()`. Lets the host write batches to the stick as the renderer hands them over.
+ */
+export class ProgressBundleSealer {
+  private readonly mac: ReturnType<typeof hmac.create>;
+  constructor(key: Uint8Array) {
+    this.mac = hmac.create(sha256, key);
+  }
+  add(line: Uint8Array): Uint8Array {
+    this.mac.update(line);
+    return line;
+  }
+  trailer(): Uint8Array {
+    return utf8Encode(JSON.stringify({ alg: 'hmac-sha256', mac: toHex(this.mac.digest()) }) + '\n');
+  }
+}
+
+/** A whole bundle in memory (tests, small exports): header + batches + trailer. `key` = progressBundleKey(token). */
+export function encodeProgressBundle(header: ProgressBundleHeader, batches: readonly unknown[], key: Uint8Array): Uint8Array {
+  if (header.batches !== batches.length) throw new Error(`header says ${header.batches} batches, got ${batches.length}`);
+  const sealer = new ProgressBundleSealer(key);
+  const parts = [sealer.add(progressBundleHeaderLine(header)), ...batches.map((b) => sealer.add(progressBundleBatchLine(b)))];
+  return concatBytes([...parts, sealer.trailer()]);
 }
 
 export interface ParsedProgressBundle {

@@ -16,9 +16,8 @@ import { testTrust, writeTestPack } from '../../../content-packs/import/test-hel
 import {
   PROGRESS_BUNDLE_FORMAT,
   parseInboundBundle,
-  progressBundleBody,
+  encodeProgressBundle,
   progressBundleKey,
-  sealProgressBundle,
   verifyInboundBundle,
 } from '../../protocol/bundle';
 import { runCloudCli } from '../cli/main';
@@ -66,15 +65,16 @@ function makeBundle(device: { deviceId: string; token: string }, schoolId: strin
     status: { appVersion: '0.1.0', queuedEvents: batches * perBatch },
   }));
   const bundleId = uuidv7();
-  const body = progressBundleBody(
+  const bytes = encodeProgressBundle(
     { format: PROGRESS_BUNDLE_FORMAT, bundleId, deviceId: device.deviceId, school: { id: schoolId, name: '测试教学点' }, createdAt: new Date().toISOString(), batches, items: batches * perBatch + 1 },
     requests,
+    progressBundleKey(device.token),
   );
-  return { bytes: sealProgressBundle(body, progressBundleKey(device.token)), bundleId, events: batches * perBatch };
+  return { bytes, bundleId, events: batches * perBatch };
 }
 
 const upload = (cloud: TestCloud, token: string, bytes: Uint8Array) =>
-  fetch(`${cloud.url}/api/v1/admin/bundles`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
+  fetch(`${cloud.url}/api/v1/admin/bundles`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(bytes) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
 
 async function countEvents(db: Db, deviceId: string): Promise<number> {
   const r = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM events WHERE device_id = $1', [deviceId]);
@@ -203,7 +203,7 @@ describe.each(dbKinds())('USB bundles on %s', (kind: DbKind) => {
     expect(second.stdout).toMatch(/新增 0 条，已有 51 条/);
 
     const tampered = Buffer.from(bundle.bytes);
-    tampered[20] ^= 1;
+    tampered[20] = tampered[20]! ^ 1;
     writeFileSync(join(tmp, 'tampered.tpbundle'), tampered);
     const bad = await run(['ingest', join(tmp, 'tampered.tpbundle')]);
     expect(bad.code).toBe(1);

@@ -1,33 +1,12 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TeachPointError } from '../../../../common/errors/errors';
-import { openPack } from '../../../../content-packs/format/pack-reader';
 import { parseCertificate, parsePrivateKeyFile } from '../../../../content-packs/format/trust';
-import { fileSource } from '../../../../content-packs/node/file-source';
-import { nodeInflateRaw } from '../../../../content-packs/node/verify';
+import { readPackIdentity } from '../../../../content-packs/node/pack-identity';
 import { fsyncDir, nodeStoreFs, writeFileAtomic } from '../../../../content-packs/store/fs-seam';
 import { inboundBundleFileName, type InboundPack } from '../../../protocol/bundle';
 import { buildInboundBundle } from '../../services/bundles';
 import { defineCloudCommand, print, withContext } from '../_shared';
-
-/** id, version and manifest sha256 of a `.tpk` (central directory + manifest only; the device verifies the rest). */
-async function describePack(path: string): Promise<InboundPack> {
-  const source = await fileSource(path);
-  try {
-    const pack = await openPack(source, { inflateRaw: nodeInflateRaw, localHeaders: 'lazy' });
-    if (!pack.manifest || !pack.manifestBytes) {
-      throw new TeachPointError('bundle.bad-pack', {
-        zh: `${path} 不是有效的资源包（${pack.problems[0]?.message.zh ?? '无法读取清单'}）。请用 tpk verify 检查它。`,
-        en: `${path} is not a valid pack (${pack.problems[0]?.message.en ?? 'manifest unreadable'}). Check it with tpk verify.`,
-      });
-    }
-    const manifestSha256 = createHash('sha256').update(pack.manifestBytes).digest('hex');
-    return { file: basename(path), packId: pack.manifest.id, version: pack.manifest.version, manifestSha256, bytes: source.size };
-  } finally {
-    await source.close();
-  }
-}
 
 export default defineCloudCommand({
   summary: { zh: '为一所学校生成U盘下发包（资源包 + 名单/布置 + 回执），用县级发布者密钥签名', en: 'Write a USB inbound bundle for one school (packs + records + acks), signed with a county publisher key' },
@@ -43,7 +22,7 @@ export default defineCloudCommand({
     const certificate = parseCertificate(await fs.readFile(need('cert')), need('cert'));
     const packFiles = ((values.pack as unknown as string[] | undefined) ?? []).map((p) => resolve(io.cwd, p));
     const packs: InboundPack[] = [];
-    for (const p of packFiles) packs.push(await describePack(p));
+    for (const p of packFiles) packs.push(await readPackIdentity(p));
     // The device finds packs and the bundle in the stick's TeachPoint/ folder, where it looks for packs anyway.
     const dir = join(need('out'), 'TeachPoint');
     await fs.mkdir(dir, { recursive: true });
