@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, Loader> = {
   'enroll-code': () => import('./commands/enroll-code'),
   'enrollment-file': () => import('./commands/enrollment-file'),
   'export-xapi': () => import('./commands/export-xapi'),
+  'first-run': () => import('./commands/first-run'),
   ingest: () => import('./commands/ingest'),
   'bundle-out': () => import('./commands/bundle-out'),
 };
