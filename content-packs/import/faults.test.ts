@@ -16,7 +16,7 @@ import { nodeStoreFs, type StoreFs } from '../store/fs-seam';
 import { PackIndex } from '../store/pack-index';
 import { lockFiles } from '../store/lock';
 import { TeachPointError } from '../../common/errors/errors';
-import { enrolTestRoot, snapshotDir, writeTestPack, type TestPack } from './test-helpers';
+import { enrolTestRoot, fullDiskFs as fullDisk, snapshotDir, writeTestPack, type TestPack } from './test-helpers';
 
 const ROOT = resolve(__dirname, '../..');
 /** The CLI bundled the way the Electron build bundles host code (node16, CJS): starts in ~0.1 s instead of tsx's seconds. */
@@ -243,33 +243,6 @@ describe('the disk fills up', () => {
 
 describe('a completely full disk (0 bytes free)', () => {
   const enospc = (op: string) => Object.assign(new Error(`ENOSPC: no space left on device, ${op}`), { code: 'ENOSPC' });
-  /**
-   * No free block: every byte written fails with ENOSPC until files are deleted, and a deletion
-   * makes exactly its size available again (empty files and renames still work, as on ext4/NTFS).
-   */
-  function fullDisk(): StoreFs {
-    let credit = 0;
-    const take = (n: number, op: string) => {
-      if (n > credit) throw enospc(op);
-      credit -= n;
-    };
-    return {
-      ...nodeStoreFs,
-      write: async (fd, buf, off, len, pos) => {
-        take(len, 'write');
-        return nodeStoreFs.write(fd, buf, off, len, pos);
-      },
-      writeFile: async (path, data) => {
-        take(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength, 'write');
-        return nodeStoreFs.writeFile(path, data);
-      },
-      unlink: async (path) => {
-        const st = await fs.promises.stat(path).catch(() => null);
-        await nodeStoreFs.unlink(path);
-        if (st?.isFile()) credit += st.size;
-      },
-    };
-  }
   const zeroFree = { diskFree: async () => ({ totalBytes: 1e9, freeBytes: 0 }) };
 
   it('packs remove works and frees the space; store scrub works; import then gives import.disk-full, not a raw ENOSPC', async () => {

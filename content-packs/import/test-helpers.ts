@@ -13,6 +13,7 @@ import { formatTrustFile } from '../format/trust';
 import { makeTestTrust, type TestTrust } from '../format/testing';
 import { nodeEd25519 } from '../node/ed25519-node';
 import { writePack } from '../node/pack-writer';
+import { nodeStoreFs, type StoreFs } from '../store/fs-seam';
 
 export type { TestTrust };
 
@@ -174,4 +175,33 @@ export async function repackWithManifest(base: TestPack, out: string, manifestBy
   fs.mkdirSync(dirname(out), { recursive: true });
   await writePack({ out, manifestBytes, signatureBytes: signatureFileBytes(sig), blobs: base.blobs.map((b) => ({ sha256: b.sha256, size: b.size, source: b.bytes, compress: false })), modifiedAt: new Date('2025-09-01T08:00:00Z') });
   return out;
+}
+
+/**
+ * A completely full disk at the store's fs seam: no free block, so every byte written fails with
+ * ENOSPC until files are deleted, and a deletion makes exactly its size available again (empty
+ * files and renames still work, as on ext4/NTFS).
+ */
+export function fullDiskFs(): StoreFs {
+  let credit = 0;
+  const take = (n: number, op: string) => {
+    if (n > credit) throw Object.assign(new Error(`ENOSPC: no space left on device, ${op}`), { code: 'ENOSPC' });
+    credit -= n;
+  };
+  return {
+    ...nodeStoreFs,
+    write: async (fd, buf, off, len, pos) => {
+      take(len, 'write');
+      return nodeStoreFs.write(fd, buf, off, len, pos);
+    },
+    writeFile: async (path, data) => {
+      take(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength, 'write');
+      return nodeStoreFs.writeFile(path, data);
+    },
+    unlink: async (path) => {
+      const st = await fs.promises.stat(path).catch(() => null);
+      await nodeStoreFs.unlink(path);
+      if (st?.isFile()) credit += st.size;
+    },
+  };
 }

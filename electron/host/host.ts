@@ -4,7 +4,7 @@ import type { BridgeHandlers } from '../../common/bridge/contract';
 import type { RemovableDrive } from '../../common/bridge/methods/drives';
 import type { MediaResolver } from '../../common/media/media';
 import type { MaterialLibrary } from '../../content-packs/device/materials';
-import { PackLibrary } from '../../content-packs/device/pack-library';
+import { PackLibrary, type PackLibraryOptions } from '../../content-packs/device/pack-library';
 import { listRemovableDrives } from '../../content-packs/drives/list-drives';
 import type { HostContext } from './context';
 import { createEventHub, type EventHub } from './events';
@@ -55,6 +55,8 @@ export interface HostOptions {
   log?: (msg: string) => void;
   /** Teacher session idle expiry and clock (tests). */
   teacher?: TeacherFeatureOptions;
+  /** The content store's fs seam and free-space probe, for packs and 我的资料 alike (fault tests: a full disk). */
+  storeSeams?: Pick<PackLibraryOptions, 'fs' | 'diskFree'>;
 }
 
 export interface Host {
@@ -108,14 +110,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const app = createAppFeature(context);
   const storage = createStorageFeature(context);
   const trustedRootFiles = (options.trustedRootFiles ?? listFromEnv(TRUST_ROOTS_ENV)).map((f) => path.resolve(f));
-  const packs = createPacksFeature(context, new PackLibrary({ dataDir, trustedRootFiles }));
+  const packs = createPacksFeature(context, new PackLibrary({ dataDir, trustedRootFiles, ...options.storeSeams }));
   const drives = createDrivesFeature(context, {
     library: packs.library,
     readDrives,
     ...(options.drivesIntervalMs !== undefined ? { intervalMs: options.drivesIntervalMs } : {}),
   });
   const lessons = createLessonsFeature(packs.library);
-  const materials = createMaterialsFeature(context, packs.library);
+  const materials = createMaterialsFeature(context, packs.library, { ...options.storeSeams });
   const teacher = createTeacherFeature(context, options.teacher);
   const downloads = createDownloadsFeature(context, packs.library, { trustedRootFiles, log });
   const features = [app, storage, packs, drives, lessons, materials, teacher, downloads];
