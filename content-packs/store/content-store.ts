@@ -272,7 +272,6 @@ export class ContentStore {
       offset,
       length,
       dstFd: fd,
-      dstPath: tmp,
       expectedSha256: sha256,
       chunk: Math.min(COPY_CHUNK_BYTES, Math.max(length, 1)),
       fsync: this.durability === 'fsync',
