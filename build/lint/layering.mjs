@@ -67,7 +67,8 @@ const PURE = ['zod', '@noble/hashes', '@noble/ed25519', 'pinyin-pro'];
 // pdfjs-dist: its legacy build only (Chrome 108); the fonts are CSS-only, imported from renderer CSS.
 const BROWSER_ONLY = ['dexie', 'react', 'react-dom', 'react-i18next', 'i18next', 'react-router-dom', 'pdfjs-dist'];
 const NODE_ANY = ['yaml', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe'];
-const SERVER_ONLY = ['fastify', 'fastify-plugin', '@fastify/*', 'pg', '@electric-sql/pglite', '@aws-sdk/*'];
+// s3rver: a local S3-compatible server, only for sync/server/testing/ (devDependency).
+const SERVER_ONLY = ['fastify', 'fastify-plugin', '@fastify/*', 'pg', '@electric-sql/pglite', '@aws-sdk/*', 's3rver'];
 
 /** Bare packages each layer may import (`tools`: anything). `electron` is handled by its own check. */
 export const PACKAGES = /** @type {Record<Exclude<Layer, 'tools'>, string[]>} */ ({

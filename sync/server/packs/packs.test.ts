@@ -16,6 +16,7 @@ import { nodeEd25519 } from '../../../content-packs/node/ed25519-node';
 import type { Db } from '../db/db';
 import { call, dbKinds, enrollDevice, expectOk, freshDb, seedWorld, startTestCloud, stopSharedPostgres, type TestCloud, type World } from '../testing/harness';
 import { localPackEnvironment, rawRequest, uploadPack } from '../testing/packs';
+import { startS3Server, type TestS3Server } from '../testing/s3-server';
 import { packFacets } from './publish';
 
 afterAll(stopSharedPostgres);
@@ -234,5 +235,39 @@ describe.each(dbKinds())('packs on %s', (kind) => {
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBe('no-store');
     expect((await rawRequest(`${cloud.url}/blobs/not-a-sha`)).status).toBe(404);
+  });
+});
+
+describe('packs on S3 storage (s3rver) and PGlite', () => {
+  let s3: TestS3Server;
+  let db: Db;
+  let cloud: TestCloud;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tp-cloud-packs-s3-'));
+    s3 = await startS3Server();
+    db = await freshDb('pglite');
+    const trust = await testTrust();
+    cloud = await startTestCloud(db, { packs: localPackEnvironment(dir, [trust.root.publicKeyFile], s3.storage()) });
+  });
+  afterAll(async () => {
+    await cloud?.close();
+    await db?.close();
+    await s3?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes into the bucket and serves ranges from it', async () => {
+    const world = await seedWorld(cloud, ['丙县'], 1);
+    const pack = await writeTestPack(join(dir, 'in'), { id: 'cn.test.s3', blobs: [{ seed: 's3-video', size: 200_000 }] });
+    const up = await uploadPack(cloud.url, world.counties[0]!.adminToken, pack.path);
+    expect(up.status).toBe(201);
+    const blob = pack.blobs[0]!;
+    expect(await s3.storage().size(blob.sha256)).toBe(blob.size);
+    const r = await rawRequest(`${cloud.url}/blobs/${blob.sha256}`, { headers: { range: 'bytes=100-199999' } });
+    expect(r.status).toBe(206);
+    expect(r.headers['content-range']).toBe(`bytes 100-199999/${blob.size}`);
+    expect(r.body.equals(blob.bytes.subarray(100))).toBe(true);
   });
 });

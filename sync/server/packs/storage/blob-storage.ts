@@ -43,24 +43,35 @@ export function hashMismatch(sha256: string, detail: { size: number; actualSize:
 }
 
 /**
- * A pass-through that hashes and counts what flows through it; `check()` after the end throws
- * `blob.hash-mismatch` unless the bytes are exactly the expected blob.
+ * A pass-through that hashes and counts what flows through it. It errors with `blob.hash-mismatch`
+ * as soon as more than `size` bytes arrive, and at the end unless the bytes are exactly the
+ * expected blob — so a pipeline into storage fails before the blob is made visible. `check()`
+ * repeats the final verdict for callers that cannot see the stream's error (an SDK upload).
  */
 export function hashingPassThrough(sha256: string, size: number): Transform & { check(): void } {
   const hash = createHash('sha256');
   let n = 0;
+  let digest: string | undefined;
+  const verdict = (): TeachPointError | null => {
+    digest ??= hash.digest('hex');
+    return digest !== sha256 || n !== size ? hashMismatch(sha256, { size, actualSize: n, actualSha256: digest }) : null;
+  };
   const t = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
-      hash.update(chunk);
       n += chunk.length;
+      if (n > size) return cb(hashMismatch(sha256, { size, actualSize: n, actualSha256: '' }));
+      hash.update(chunk);
       cb(null, chunk);
     },
+    flush(cb: TransformCallback) {
+      cb(verdict());
+    },
   });
-  let digest: string | undefined;
   return Object.assign(t, {
     check() {
-      digest ??= hash.digest('hex');
-      if (digest !== sha256 || n !== size) throw hashMismatch(sha256, { size, actualSize: n, actualSha256: digest });
+      if (n > size) throw hashMismatch(sha256, { size, actualSize: n, actualSha256: '' });
+      const e = verdict();
+      if (e) throw e;
     },
   });
 }

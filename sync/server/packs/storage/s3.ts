@@ -1,12 +1,16 @@
 /**
  * Blobs in S3-compatible object storage (`@aws-sdk/client-s3`): one object per blob, key
  * `<prefix><sha256>`. Tested against s3rver (sync/server/testing/s3-server.ts); MinIO, Aliyun OSS
- * and Tencent COS settings are in docs/cloud-storage.md. Objects are written with a single
- * PutObject (≤ 5 GiB per blob — far above any lesson video) and the bytes are hashed on the way: a
- * mismatch deletes the object again before anyone is told it exists (the pack version row that
- * references a blob is written only after every put succeeded).
+ * and Tencent COS settings are in docs/cloud-storage.md.
+ *
+ * Verify-then-publish, as on disk: the bytes go to a temporary key `<prefix>tmp/<sha256>.<random>`
+ * with one PutObject (≤ 5 GiB per blob — far above any lesson video), hashed on the way; only when
+ * sha256 and size match is the object copied (server-side) to its final key and the temporary one
+ * deleted. An upload cut half-way can leave a stray object under `tmp/` (a bucket lifecycle rule
+ * may expire them), never a wrong blob under a sha256 a device will fetch.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { assertSha256, hashingPassThrough, type BlobStorage } from './blob-storage';
 
@@ -69,17 +73,41 @@ export class S3BlobStorage implements BlobStorage {
       source.destroy();
       return;
     }
+    const tmpKey = `${this.prefix}tmp/${sha256}.${randomBytes(6).toString('hex')}`;
     const check = hashingPassThrough(sha256, size);
+    // The SDK neither watches its body stream for errors nor ends the request when it fails:
+    // a short or wrong body would leave the upload waiting for bytes. Abort it instead.
+    const abort = new AbortController();
+    check.on('error', () => abort.abort());
     source.on('error', (err) => check.destroy(err));
     source.pipe(check);
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: check, ContentLength: size, ContentType: 'application/octet-stream', CacheControl: 'public, max-age=31536000, immutable' }),
-    );
+    const bucket = this.options.bucket;
     try {
+      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: tmpKey, Body: check, ContentLength: size, ContentType: 'application/octet-stream' }), {
+        abortSignal: abort.signal,
+      });
       check.check();
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          CopySource: `${bucket}/${tmpKey}`,
+          MetadataDirective: 'REPLACE',
+          ContentType: 'application/octet-stream',
+          CacheControl: 'public, max-age=31536000, immutable',
+        }),
+      );
     } catch (err) {
-      await this.delete(sha256);
-      throw err;
+      // The stream's own verdict explains a failed upload better than the SDK's socket error.
+      let reason: unknown = err;
+      try {
+        check.check();
+      } catch (mismatch) {
+        reason = mismatch;
+      }
+      throw reason;
+    } finally {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: tmpKey })).catch(() => undefined);
     }
   }
 
