@@ -52,7 +52,8 @@ const handlers = {
     throw new Error('internal detail that must not leak');
   },
   'packs.import': notUsed,
-  'packs.cancelImport': notUsed,
+  // A host bug: an answer outside the contract (cancelled must be a boolean).
+  'packs.cancelImport': async () => ({ cancelled: 'LEAKED-not-a-boolean' }),
   'packs.remove': notUsed,
   'packs.export': notUsed,
 } as unknown as BridgeHandlers;
@@ -245,6 +246,18 @@ describe('POST /api/bridge/<method>', () => {
     expect(internal.status).toBe(500);
     expect(internal.json().error.code).toBe('bridge.internal');
     expect(internal.text).not.toContain('internal detail');
+  });
+
+  it('an answer outside the response schema → 500 bridge.invalid-response naming the field; the bad value never reaches the client', async () => {
+    const r = await bridge('packs.cancelImport');
+    expect(r.status).toBe(500);
+    const body = r.json();
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('bridge.invalid-response');
+    expect(body.error.message.zh).toBeTruthy();
+    expect(body.error.message.en).toBeTruthy();
+    expect(body.error.details).toEqual({ method: 'packs.cancelImport', issues: [{ path: 'cancelled', message: expect.any(String) }] });
+    expect(r.text).not.toContain('LEAKED');
   });
 });
 
