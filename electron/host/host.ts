@@ -9,12 +9,14 @@ import { listRemovableDrives } from '../../content-packs/drives/list-drives';
 import type { HostContext } from './context';
 import { createEventHub, type EventHub } from './events';
 import { createAppFeature } from './handlers/app';
+import { createBundlesFeature } from './handlers/bundles';
 import { createDownloadsFeature } from './handlers/downloads';
 import { createDrivesFeature } from './handlers/drives';
 import { createLessonsFeature } from './handlers/lessons';
 import { chainMediaResolvers, createMaterialsFeature } from './handlers/materials';
 import { createPacksFeature } from './handlers/packs';
 import { createStorageFeature } from './handlers/storage';
+import { createSyncFeature } from './sync/feature';
 import { createTeacherFeature, guardPrivileged, type TeacherFeatureOptions, type TeacherSessions } from './handlers/teacher';
 import { readSettings } from './settings';
 
@@ -119,8 +121,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const lessons = createLessonsFeature(packs.library);
   const materials = createMaterialsFeature(context, packs.library, { ...options.storeSeams });
   const teacher = createTeacherFeature(context, options.teacher);
+  const bundles = createBundlesFeature(context, { library: packs.library, trustedRootFiles });
   const downloads = createDownloadsFeature(context, packs.library, { trustedRootFiles, log });
-  const features = [app, storage, packs, drives, lessons, materials, teacher, downloads];
+  const sync = createSyncFeature(context);
+  const features = [app, storage, packs, drives, lessons, materials, teacher, downloads, bundles, sync];
 
   // A missing handler here is a type error: every contract method must be implemented once.
   // Privileged methods (packs.import/remove/export, materials changes) need a teacher session.
@@ -132,7 +136,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...lessons.handlers,
     ...materials.handlers,
     ...teacher.handlers,
+    ...bundles.handlers,
     ...downloads.handlers,
+    ...sync.handlers,
   }, teacher.sessions);
   // Pack blobs first, then the teacher's own files (both live in the one content store).
   const media: MediaResolver = chainMediaResolvers(features.flatMap((f) => (f.media ? [f.media] : [])));

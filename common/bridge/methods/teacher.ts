@@ -29,6 +29,12 @@ export const PRIVILEGED_METHODS = [
   'materials.remove',
   'materials.attach',
   'materials.detach',
+  'sync.enroll',
+  'sync.enrollFromFile',
+  'sync.forget',
+  'sync.setClassHours',
+  'bundles.progressBegin',
+  'bundles.importInbound',
 ] as const;
 export type PrivilegedMethod = (typeof PRIVILEGED_METHODS)[number];
 
