@@ -6,14 +6,19 @@
  * offline file), and county scoping (another county's admin sees none of it). Screenshots of every
  * page go to test-results/screenshots/, or docs/screenshots/ with TEACHPOINT_DOCS_SCREENSHOTS=1.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../../common/ids/uuidv7';
+import { testTrust, writeTestPack, type TestPack } from '../../../content-packs/import/test-helpers';
 import { ensureDashboardBuilt, repoRoot } from '../../../scripts/lib/renderer-build.mjs';
+import { PROGRESS_BUNDLE_FORMAT, encodeProgressBundle, progressBundleKey } from '../../protocol/bundle';
 import type { Db } from '../db/db';
 import { createAccount } from '../services/accounts';
 import { call, enrollDevice, expectOk, freshDb, seedWorld, startTestCloud, type Json, type TestCloud, type World } from '../testing/harness';
+import { localPackEnvironment } from '../testing/packs';
 import { seedClassProgress, type SeededClass } from '../testing/progress-seed';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,6 +39,10 @@ let world: World;
 let browser: Browser;
 let clockShift = 0;
 let seeded: SeededClass;
+let dir: string;
+let pack: TestPack;
+let device1: { deviceId: string; token: string };
+let device2: { deviceId: string; token: string };
 const cspViolations: string[] = [];
 
 const A = () => world.counties[0]!;
@@ -59,20 +68,23 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 
 beforeAll(async () => {
   ensureDashboardBuilt({ log: () => undefined });
+  dir = mkdtempSync(join(tmpdir(), 'tp-dashboard-'));
+  const trust = await testTrust();
+  pack = await writeTestPack(join(dir, 'packs'), { id: 'cn.qingshan.math-g1', version: 1, blobs: [{ seed: 'lesson-video', size: 200_000, title: '认识数字' }, { seed: 'lesson-audio', size: 40_000, mime: 'audio/mpeg' }] });
   db = await freshDb('pglite');
-  cloud = await startTestCloud(db, { clock: () => new Date(Date.now() + clockShift) });
+  cloud = await startTestCloud(db, { clock: () => new Date(Date.now() + clockShift), packs: localPackEnvironment(join(dir, 'cloud'), [trust.root.publicKeyFile]) });
   world = await seedWorld(cloud, ['青山县', '石河县'], 2);
   const now = new Date();
 
   // 青山县第1教学点: synced just now, 12 records still queued, two packs installed.
-  const d1 = await enrollDevice(cloud, A().adminToken, A().schools[0]!.id, '教室一体机');
+  const d1 = (device1 = await enrollDevice(cloud, A().adminToken, A().schools[0]!.id, '教室一体机'));
   seeded = await seedClassProgress({
     cloudUrl: cloud.url, deviceToken: d1.token, deviceId: d1.deviceId, className: '一二年级复式班', grade: '一、二年级',
     learnerNames: ['王小明', '李小红', '张小刚', '刘小丽', '陈小军', '杨小芳'], now,
     status: { queuedEvents: 12, bytesToDownload: 48 * 1024 * 1024, installedPacks: [{ packId: 'math-g1', version: 3 }, { packId: 'chinese-g1', version: 2 }] },
   });
   // 青山县第2教学点: last synced 10 days ago (red), one computer never synced at all.
-  const d2 = await enrollDevice(cloud, A().adminToken, A().schools[1]!.id, '教师机');
+  const d2 = (device2 = await enrollDevice(cloud, A().adminToken, A().schools[1]!.id, '教师机'));
   clockShift = -10 * DAY;
   await seedClassProgress({
     cloudUrl: cloud.url, deviceToken: d2.token, deviceId: d2.deviceId, className: '三年级', grade: '三年级',
@@ -92,6 +104,7 @@ afterAll(async () => {
   await browser?.close();
   await cloud?.close();
   await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('county dashboard in Chromium', () => {
@@ -162,14 +175,59 @@ describe('county dashboard in Chromium', () => {
     await context.close();
   });
 
-  it('packs: which schools installed each reported pack version', async () => {
+  it('packs: upload a signed .tpk, release it to one school, see it installed once the device reports it', async () => {
     const { context, page } = await newPage();
     await signIn(page, 'county0', 'county-password-1');
     await page.getByRole('link', { name: '资源包' }).click();
-    const row = page.locator('tr', { hasText: 'math-g1' }).filter({ hasText: /^math-g13/ });
-    await poll(() => row.textContent()).toContain(A().schools[0]!.name);
-    expect(await page.locator('main').textContent()).toContain('chinese-g1');
+    await page.getByLabel('选择 .tpk 文件').setInputFiles(pack.path);
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    await poll(() => page.getByRole('status').textContent()).toContain('已发布“测试资源包 cn.qingshan.math-g1”第 1 版');
+    const version = page.locator('tr[data-pack="cn.qingshan.math-g1@1"]');
+    await poll(() => version.locator('[data-testid=released-count]').textContent()).toBe('0');
+
+    await version.getByRole('button', { name: '发布…' }).click();
+    await version.getByLabel('发布给').selectOption({ label: A().schools[0]!.name });
+    await version.getByRole('button', { name: '发布', exact: true }).click();
+    await poll(() => version.locator('[data-testid=released-count]').textContent()).toBe('1');
+    const release = page.locator(`tr[data-release="${A().schools[0]!.name}|cn.qingshan.math-g1@1"]`);
+    await poll(() => release.locator('[data-testid=install-state]').textContent()).toMatch(/正在下载|尚未安装/);
+    // The release reached the device through pull, like any pack release.
+    const pulled = await expectOk(call(cloud.url, 'POST', '/api/v1/pull', { protocolVersion: 1, cursor: null }, device1.token));
+    expect(JSON.stringify(pulled)).toContain('cn.qingshan.math-g1');
+
+    // The device installs it and says so with its next sync.
+    await expectOk(call(cloud.url, 'POST', '/api/v1/push', { protocolVersion: 1, batchId: uuidv7(), events: [], status: { queuedEvents: 0, bytesToDownload: 0, installedPacks: [{ packId: 'math-g1', version: 3 }, { packId: 'cn.qingshan.math-g1', version: 1 }] } }, device1.token));
+    await page.getByRole('button', { name: '刷新' }).click();
+    await poll(() => release.locator('[data-testid=install-state]').textContent()).toBe('已安装');
+    expect(await version.locator('[data-testid=installed-count]').textContent()).toBe('1');
+    expect(await page.locator('main').textContent()).not.toContain('石河');
     await page.screenshot({ path: screenshotPath('dashboard-packs-zh-CN.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('USB bundle: upload shows stored / already there / rejected, and a second upload stores nothing', async () => {
+    const learnerId = uuidv7();
+    const events = Array.from({ length: 25 }, (_, i) => ({ id: uuidv7(), learnerId, classId: null, verb: 'answered', objectId: `math-g1/set-sub/item-${i}`, packId: 'math-g1', createdAt: new Date(Date.now() - i * 60_000).toISOString(), result: { success: i % 3 !== 0 } }));
+    const bytes = encodeProgressBundle(
+      { format: PROGRESS_BUNDLE_FORMAT, bundleId: uuidv7(), deviceId: device2.deviceId, school: { id: A().schools[1]!.id, name: A().schools[1]!.name }, createdAt: new Date().toISOString(), batches: 1, items: events.length },
+      [{ protocolVersion: 1, batchId: uuidv7(), events, records: {}, status: { queuedEvents: 0 } }],
+      progressBundleKey(device2.token),
+    );
+    const file = join(dir, 'TeachPoint-进度-青山县第2教学点.tpbundle');
+    writeFileSync(file, bytes);
+
+    const { context, page } = await newPage();
+    await signIn(page, 'county0', 'county-password-1');
+    await page.getByRole('link', { name: 'U 盘数据包' }).click();
+    for (const expected of ['新存入 25 条，已有 0 条，被拒绝 0 条', '新存入 0 条，已有 25 条，被拒绝 0 条']) {
+      await page.getByLabel('选择数据包文件').setInputFiles(file);
+      await page.getByRole('button', { name: '上传', exact: true }).click();
+      await poll(() => page.getByTestId('bundle-result').textContent()).toContain(expected);
+    }
+    expect(await page.getByTestId('bundle-result').textContent()).toContain('之前已经上传过');
+    const count = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM events WHERE learner_id = $1', [learnerId]);
+    expect(count.rows[0]!.n).toBe(25);
+    await page.screenshot({ path: screenshotPath('dashboard-bundles-zh-CN.png'), fullPage: true });
     await context.close();
   });
 

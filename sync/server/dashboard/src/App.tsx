@@ -6,13 +6,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SESSION_EXPIRED_EVENT, api, type County, type Me } from './api';
 import { LANGUAGES } from './i18n';
+import { BundlesPage } from './pages/BundlesPage';
 import { CodesPage } from './pages/CodesPage';
 import { PacksPage } from './pages/PacksPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { SchoolsPage } from './pages/SchoolsPage';
 import { SignInPage } from './pages/SignInPage';
 
-const PAGES = ['schools', 'packs', 'progress', 'codes'] as const;
+const PAGES = ['schools', 'packs', 'progress', 'codes', 'bundles'] as const;
 type Page = (typeof PAGES)[number];
 
 function pageFromHash(): Page {
@@ -103,6 +104,7 @@ export function App() {
         {page === 'packs' && <PacksPage countyId={countyId} />}
         {page === 'progress' && <ProgressPage countyId={countyId} />}
         {page === 'codes' && <CodesPage countyId={countyId} />}
+        {page === 'bundles' && <BundlesPage countyId={countyId} />}
       </main>
     </div>
   );

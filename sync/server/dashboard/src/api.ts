@@ -63,6 +63,41 @@ export interface SchoolProgress {
   countyName: string;
   classes: ClassProgress[];
 }
+export type Title = { 'zh-CN': string } & Record<string, string | undefined>;
+interface FacetValue {
+  id: string;
+  title: string;
+}
+export interface PackVersion {
+  packId: string;
+  version: number;
+  title: Title;
+  totalBytes: number;
+  blobCount: number;
+  facets: { stage: FacetValue | null; subject: FacetValue | null; edition: FacetValue | null }[];
+  publisher: { keyId: string; name: string };
+  uploadedBy: string;
+  uploadedAt: string;
+  releasedSchools: number;
+}
+export interface PackRelease {
+  schoolId: string;
+  schoolName: string;
+  countyId: string;
+  packId: string;
+  version: number;
+  title: Title;
+  releasedAt: string;
+  withdrawn: boolean;
+}
+export interface PublishResult {
+  packId: string;
+  version: number;
+  title: Title;
+  alreadyPublished: boolean;
+  blobsStored: number;
+  bytesStored: number;
+}
 export type CodeState = 'active' | 'used' | 'revoked' | 'expired';
 export interface EnrollmentCode {
   id: string;

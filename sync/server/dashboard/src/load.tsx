@@ -1,11 +1,10 @@
 /** Loading a page's data and showing what went wrong, in one place for every page. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isTeachPointError } from '../../../../common/errors/errors';
+import { describeError } from '../../../../renderer/src/app/localized';
 
 export function errorText(error: unknown, language: string, fallback: string): string {
-  if (isTeachPointError(error)) return language.startsWith('zh') ? error.localized.zh : error.localized.en;
-  return fallback;
+  return describeError(error, language, fallback).text;
 }
 
 export function ErrorLine({ error }: { error: unknown }) {

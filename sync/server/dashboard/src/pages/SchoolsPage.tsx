@@ -57,9 +57,15 @@ export function SchoolsPage({ countyId }: PageProps) {
                             <span className="muted">{t('schools.noDevices')}</span>
                           ) : (
                             <ul className="plain">
-                              {s.devices.map((d) => (
-                                <li key={d.id}>{d.name}</li>
-                              ))}
+                              {s.devices.map((d) => {
+                                const last = [d.lastPushAt, d.lastPullAt].filter((x): x is string => x !== null).sort().pop() ?? null;
+                                return (
+                                  <li key={d.id} data-device={d.name}>
+                                    {d.name}
+                                    <span className={isStale(last, now) ? 'stale small' : 'muted small'}> · {last ? relativeTime(last, now, lng) : t('time.never')}</span>
+                                  </li>
+                                );
+                              })}
                             </ul>
                           )}
                         </td>
