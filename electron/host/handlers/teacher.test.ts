@@ -117,6 +117,8 @@ describe('teacher PIN and sessions (host)', () => {
       'materials.remove': { id: 'm-nope' },
       'materials.attach': { id: 'm-nope', packId: 'p', lessonId: 'l' },
       'materials.detach': { id: 'm-nope', packId: 'p', lessonId: 'l' },
+      'bundles.progressBegin': { toDir: stick, batches: 0, items: 0 },
+      'bundles.importInbound': { path: join(root, 'nope.tpinbound') },
     };
     for (const [method, request] of Object.entries(requests)) {
       const refused = await call(method, request);
