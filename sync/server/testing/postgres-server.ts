@@ -41,7 +41,8 @@ export function postgresAvailable(env: NodeJS.ProcessEnv = process.env): boolean
   return false;
 }
 
-function freePort(): Promise<number> {
+/** A port that was free a moment ago on 127.0.0.1 (for servers that cannot listen on port 0: postgres, nginx). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
