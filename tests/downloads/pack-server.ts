@@ -2,11 +2,12 @@
  * A stand-in for the cloud's pack routes (docs/sync-protocol.md §6, engineer B2's contract) for the
  * downloader's tests and bench: `GET /api/v1/packs/:id/:version/manifest(.sig)` with the device
  * token, `GET /blobs/:sha256` with `ETag`, `Range` → 206, `If-Range`, 416 — over real HTTP on
- * loopback. Fault knobs: cut a blob's socket after N body bytes, serve tampered bytes.
+ * loopback. Fault knobs: cut a blob's socket after N body bytes, serve tampered bytes, or (bench)
+ * a simulated downstream link: blob bodies paced at a fixed rate with cuts at seeded byte counts.
  * Tools layer (Node 20).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { canonicalBytes } from '../../content-packs/format/canonical';
 import { signatureFileBytes, signManifest } from '../../content-packs/format/signature';
@@ -36,7 +37,67 @@ export interface PackServer {
   close(): Promise<void>;
 }
 
-export async function startPackServer(options: { token?: string; port?: number } = {}): Promise<PackServer> {
+export interface LinkOptions {
+  /** Pace blob bodies to this many bytes/s, shared by all connections (one downstream link). */
+  bytesPerSecond?: number;
+  /** Bytes of blob bodies before the next cut (drawn again after each cut); null = no random cuts. */
+  nextCut?: () => number | null;
+}
+
+/** Blob bodies go out in slices this big, so pacing is smooth and a cut falls mid-stream. */
+const SLICE = 64 * 1024;
+const LINK_QUEUE_MS = 100;
+
+export async function startPackServer(options: { token?: string; port?: number; link?: LinkOptions } = {}): Promise<PackServer & { linkCuts(): number }> {
+  const link = { freeAt: 0, untilCut: options.link?.nextCut?.() ?? null, cuts: 0 };
+  const rate = options.link?.bytesPerSecond ?? 0;
+  /**
+   * Send a blob body over the simulated link: paced at `rate` (one schedule for every connection),
+   * cut (socket destroyed) when the link's byte count reaches the drawn cut point. Slices are
+   * written in order by one async loop per response — the pacing never reorders bytes.
+   */
+  async function sendOverLink(res: ServerResponse, body: Buffer, sha: string): Promise<void> {
+    for (let off = 0; off < body.length; off += SLICE) {
+      let slice = body.subarray(off, Math.min(off + SLICE, body.length));
+      let cut = false;
+      if (link.untilCut !== null && slice.length >= link.untilCut) {
+        slice = slice.subarray(0, link.untilCut);
+        cut = true;
+      }
+      if (rate) {
+        // The link's bottleneck queue holds up to LINK_QUEUE_MS of data: when this process is
+        // descheduled for a moment (a loaded machine), the link keeps sending from its queue, as a
+        // real link does while the sender has data waiting, instead of idling.
+        const now = Date.now();
+        link.freeAt = Math.max(now - LINK_QUEUE_MS, link.freeAt) + (slice.length * 1000) / rate;
+        const wait = link.freeAt - now;
+        if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      }
+      if (res.destroyed) return;
+      if (link.untilCut !== null) link.untilCut -= slice.length;
+      bodyBytesSent.set(sha, (bodyBytesSent.get(sha) ?? 0) + slice.length);
+      const flowing = res.write(slice);
+      if (cut) {
+        link.cuts++;
+        link.untilCut = options.link?.nextCut?.() ?? null;
+        res.socket?.destroy();
+        return;
+      }
+      if (!flowing) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+    }
+    res.end();
+  }
+
   const token = options.token ?? `tpd_${'a'.repeat(43)}`;
   const manifests = new Map<string, { manifest: Buffer; sig: Buffer }>();
   const blobs = new Map<string, Buffer>();
@@ -88,6 +149,7 @@ export async function startPackServer(options: { token?: string; port?: number }
     const body = bytes.subarray(start, end + 1);
     headers['Content-Length'] = body.length;
     res.writeHead(status, headers);
+    if (options.link) return void sendOverLink(res, body, sha);
     const cut = cuts.get(sha)?.shift();
     const send = cut === undefined ? body : body.subarray(0, Math.min(cut, body.length));
     bodyBytesSent.set(sha, (bodyBytesSent.get(sha) ?? 0) + send.length);
@@ -98,6 +160,7 @@ export async function startPackServer(options: { token?: string; port?: number }
   const port = (server.address() as AddressInfo).port;
   return {
     origin: `http://127.0.0.1:${port}`,
+    linkCuts: () => link.cuts,
     token,
     bodyBytesSent,
     blobRequests,

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'crypto';
 import * as fs from 'fs';
-import type { ContentStore, PartialBlob } from '../../../content-packs/store/content-store';
+import type { ContentStore, PartialBlob, PendingBlob } from '../../../content-packs/store/content-store';
 import { downloadError } from './errors';
 import { asNetworkError, httpGet } from './http-get';
 import type { ByteRateLimiter } from './rate-limit';
@@ -47,12 +47,12 @@ export interface BlobDownloadOptions {
 /**
  * One attempt at one blob: continue its partial file (`tmp/partial/<sha256>`) with `Range` +
  * `If-Range: "<sha256>"`, hash every byte as it arrives (continuing the hash over the bytes
- * already there), and when all `size` bytes are in and the hash matches, commit the file into
- * the store through its verify-then-move path. A network failure throws `download.network` with
+ * already there), and when all `size` bytes are in and the hash matches, answer the verified file
+ * as a PendingBlob: its commit() is the store's verify-then-move path (fsync, rename into content/). A network failure throws `download.network` with
  * the partial file holding every byte received; a hash mismatch deletes it and throws
  * `download.bad-blob`. The caller retries.
  */
-export async function downloadBlobOnce(o: BlobDownloadOptions): Promise<void> {
+export async function downloadBlobOnce(o: BlobDownloadOptions): Promise<PendingBlob> {
   const { store, sha256, size } = o;
   let partial = await store.openPartial(sha256);
   try {
@@ -101,7 +101,7 @@ export async function downloadBlobOnce(o: BlobDownloadOptions): Promise<void> {
       await store.deletePartial(sha256);
       throw downloadError('download.bad-blob', { sha256, actual });
     }
-    await store.commitOne(await store.commitPartial(sha256, size));
+    return await store.commitPartial(sha256, size);
   } finally {
     await partial.close().catch(() => undefined);
   }

@@ -6,6 +6,7 @@ import { verifySignedManifest } from '../../../content-packs/format/pack-reader'
 import type { PackLibrary } from '../../../content-packs/device/pack-library';
 import { importErrorFromProblems, type TrustInput } from '../../../content-packs/import/open-verified';
 import { diskFree as probeDiskFree, type DiskSpace } from '../../../content-packs/store/disk-space';
+import type { PendingBlob } from '../../../content-packs/store/content-store';
 import { storeError } from '../../../content-packs/store/errors';
 import { nodeEd25519 } from '../../../content-packs/node/ed25519-node';
 import { backoffDelayMs } from './backoff';
@@ -77,6 +78,8 @@ export async function downloadPack(o: PackDownloadOptions): Promise<PackDownload
   const retry = retrier(o, (err) => progress('downloading', err));
 
   progress('verifying');
+  // Free space is asked for meanwhile (df / PowerShell take ~0.1 s or more), as the importer does.
+  const spaceP = (o.diskFree ?? probeDiskFree)(library.dataDir).catch(() => null);
   const manifestUrl = `${base}/api/v1/packs/${encodeURIComponent(release.packId)}/${release.version}/manifest`;
   const manifestBytes = await retry(() => fetchSmall(manifestUrl, auth, MAX_MANIFEST_BYTES, net), () => false);
   const actualSha = createHash('sha256').update(manifestBytes).digest('hex');
@@ -102,7 +105,7 @@ export async function downloadPack(o: PackDownloadOptions): Promise<PackDownload
     else missing.push(b);
   }
   const bytesNeeded = missing.reduce((s, b) => s + b.size, 0);
-  const space = await (o.diskFree ?? probeDiskFree)(library.dataDir).catch(() => null);
+  const space = await spaceP;
   const reserve = o.reserveBytes ?? DOWNLOAD_RESERVE_BYTES;
   if (space && space.freeBytes < bytesNeeded + reserve) {
     throw storeError('store.disk-full', { neededBytes: bytesNeeded, reserveBytes: reserve, freeBytes: space.freeBytes });
@@ -112,10 +115,20 @@ export async function downloadPack(o: PackDownloadOptions): Promise<PackDownload
   await library.store.init();
   const resume = new Map<string, ResumeState>();
   const blobsUrl = `${base}/blobs/`;
+  // Verified blobs are committed (fsync + rename) one after another in the background while the
+  // next blob downloads: the link does not idle during an fsync.
+  let commits: Promise<void> = Promise.resolve();
+  let commitFailure: unknown = null;
+  const commitInBackground = (p: PendingBlob): void => {
+    commits = commits.then(() => (commitFailure ? p.discard() : library.store.commitOne(p))).catch((err: unknown) => {
+      commitFailure ??= err;
+    });
+  };
   for (const blob of missing) {
+    if (commitFailure) break;
     let credited = 0; // bytes of this blob counted in bytesDone
     let movedSinceFailure = false;
-    await retry(
+    const verified = await retry(
       () => {
         movedSinceFailure = false;
         return downloadBlobOnce({
@@ -142,7 +155,10 @@ export async function downloadPack(o: PackDownloadOptions): Promise<PackDownload
       },
       () => movedSinceFailure,
     );
+    commitInBackground(verified);
   }
+  await commits;
+  if (commitFailure) throw commitFailure;
 
   progress('installing');
   const result = await library.installDownloaded({

@@ -1,0 +1,102 @@
+// Pack download over a throttled link with random cuts: goodput ÷ link rate (target ≥ 0.9) and the bytes a cut costs (≤ one chunk).
+//
+// Usage: npm run bench -- download [--mb 200] [--blobs 8] [--rate-mbps 8] [--cut-min-mb 8] [--cut-max-mb 40] [--seed 20261201]
+// The device's real downloader (electron/host/downloads/pack-download.ts: manifest + signature +
+// chain, Range/If-Range resume from partial files, hash-as-it-arrives, verify-then-move, the
+// importer's index switch) fetches a signed pack of random bytes from a Range-capable stand-in of
+// the cloud's pack routes (tests/downloads/pack-server.ts) over a simulated downstream link in that
+// server: blob bodies paced at --rate-mbps MB/s (decimal; one schedule for all connections), the
+// link cut (socket destroyed) after a seeded random number of body bytes in [--cut-min-mb,
+// --cut-max-mb], drawn again after each cut. (Not tests/faults/proxy.ts: its throttle schedules
+// every 1 KiB slice on its own timer, and timers due in the same millisecond can fire out of order —
+// the downloader's hash check refused the reordered bytes; see docs/downloads.md.)
+//  - goodputRatio = (pack bytes ÷ seconds from start to installed) ÷ link rate. The link rate is
+//    the proxy's configured rate: capacity, which no transfer can beat.
+//  - maxRetransferredBytes = the most bytes one cut made the device fetch twice: bytes of the cut
+//    response it had received but not yet written to the partial file (the next request resumes
+//    from the file's size). A cut flushes what arrived, so this is the unwritten tail: ≤ one chunk
+//    (DOWNLOAD_CHUNK_BYTES, 1 MiB); only a killed process loses up to that much.
+//  - sentOverheadBytes = blob body bytes the server sent minus pack bytes: bytes a cut destroyed in
+//    flight (in socket buffers) and were sent again — reported, not a target.
+// Last line: {"bench":"download","goodputRatio":…,"maxRetransferredBytes":…,"cuts":…,"bytes":…,…}
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PackLibrary } from '../../content-packs/device/pack-library';
+import { loadTrust } from '../../content-packs/import/open-verified';
+import { enrolTestRoot, writeTestPack } from '../../content-packs/import/test-helpers';
+import { DOWNLOAD_CHUNK_BYTES } from '../../electron/host/downloads/blob-download';
+import { downloadPack } from '../../electron/host/downloads/pack-download';
+import { startPackServer } from '../downloads/pack-server';
+import { seededRandom } from '../faults/proxy';
+import { benchDir, printResult } from './_harness';
+
+const args = process.argv.slice(2);
+const num = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const MB = 1_000_000;
+const totalMb = num('mb', 200);
+const blobCount = num('blobs', 8);
+const rateBytes = num('rate-mbps', 8) * MB;
+const cutMin = Math.round(num('cut-min-mb', 8) * MB);
+const cutMax = Math.round(num('cut-max-mb', 40) * MB);
+const seed = num('seed', 20261201);
+
+const { dir, cleanup } = benchDir('download');
+const random = seededRandom(seed);
+const server = await startPackServer({ link: { bytesPerSecond: rateBytes, nextCut: () => cutMin + Math.floor(random() * (cutMax - cutMin + 1)) } });
+try {
+  // Several blobs of slightly different sizes (random bytes: nothing compresses), ≥ --mb in all.
+  const each = Math.ceil((totalMb * MB) / blobCount);
+  const pack = await writeTestPack(join(dir, 'packs'), {
+    id: 'cn.bench.download',
+    version: 1,
+    blobs: Array.from({ length: blobCount }, (_, i) => ({ seed: `bench-dl-${seed}-${i}`, size: each + i * 4099, title: `第${i + 1}课` })),
+  });
+  const release = await server.publish(pack);
+  const dataDir = join(dir, 'device');
+  await enrolTestRoot(dataDir);
+  const library = new PackLibrary({ dataDir });
+  const started = process.hrtime.bigint();
+  const phases: string[] = [];
+  let lastState = '';
+  const result = await downloadPack({
+    library,
+    cloudUrl: server.origin,
+    token: server.token,
+    release,
+    trust: await loadTrust(dataDir),
+    reserveBytes: 0,
+    idleTimeoutMs: 30_000,
+    onProgress: (p) => {
+      if (p.state !== lastState) phases.push(`${p.state}@${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)}s`);
+      lastState = p.state;
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const installed = (await library.list()).some((p) => p.id === release.packId && p.version === release.version);
+  if (!installed) throw new Error('the pack was not installed');
+  const sent = [...server.bodyBytesSent.values()].reduce((a, b) => a + b, 0);
+  const goodput = release.totalBytes / seconds;
+  console.error(
+    `download: ${(release.totalBytes / MB).toFixed(1)} MB in ${seconds.toFixed(1)} s through a ${(rateBytes / MB).toFixed(1)} MB/s link, ` +
+      `${result.transfer.cuts} cuts (link counted ${server.linkCuts()}), ${server.blobRequests.length} blob requests; load ${loadavg()[0]!.toFixed(1)}; phases ${phases.join(' ')}`,
+  );
+  printResult({
+    bench: 'download',
+    goodputRatio: Number((goodput / rateBytes).toFixed(3)),
+    maxRetransferredBytes: result.transfer.maxLostBytes,
+    chunkBytes: DOWNLOAD_CHUNK_BYTES,
+    cuts: result.transfer.cuts,
+    bytes: release.totalBytes,
+    seconds: Number(seconds.toFixed(2)),
+    linkBytesPerSecond: rateBytes,
+    sentOverheadBytes: sent - release.totalBytes,
+    blobs: blobCount,
+    loadAvg1: Number(loadavg()[0]!.toFixed(2)),
+  });
+} finally {
+  await server.close();
+  cleanup();
+}
