@@ -67,7 +67,13 @@ vi.mock('electron', async () => {
     }
     isDestroyed() { return false; }
     loadURL = vi.fn(async () => {});
-    show = vi.fn();
+    minimized = false;
+    visible = false;
+    isMinimized = vi.fn(() => this.minimized);
+    isVisible = vi.fn(() => this.visible);
+    restore = vi.fn(() => void (this.minimized = false));
+    show = vi.fn(() => void (this.visible = true));
+    focus = vi.fn();
   }
 
   const protocol = {
@@ -113,7 +119,16 @@ afterAll(async () => {
 
 type Spy = ReturnType<typeof vi.fn>;
 type FakeContents = EventEmitter & { mainFrame: object; send: Spy; setWindowOpenHandler: Spy };
-type FakeWindow = EventEmitter & { options: { show?: boolean; webPreferences?: object }; webContents: FakeContents; loadURL: Spy; show: Spy };
+type FakeWindow = EventEmitter & {
+  options: { show?: boolean; webPreferences?: object };
+  webContents: FakeContents;
+  loadURL: Spy;
+  show: Spy;
+  minimized: boolean;
+  visible: boolean;
+  restore: Spy;
+  focus: Spy;
+};
 interface FakeElectron {
   app: EventEmitter & { quitted: boolean };
   BrowserWindow: { instances: FakeWindow[] };
@@ -152,10 +167,6 @@ describe('electron/main/main.ts wiring', () => {
     expect((electron.protocol.registerSchemesAsPrivileged.mock.calls[0]?.[0] as Array<{ scheme: string }>).map((s) => s.scheme)).toEqual(['app', 'tp-media']);
   });
 
-  it('focuses the existing window on second-instance', () => {
-    expect(electron.app.listenerCount('second-instance')).toBe(1);
-  });
-
   it('creates a hidden, sandboxed window with the preload and shows it on ready-to-show', () => {
     const win = electron.BrowserWindow.instances[0]!;
     expect(electron.BrowserWindow.instances).toHaveLength(1);
@@ -173,6 +184,25 @@ describe('electron/main/main.ts wiring', () => {
     expect(win.loadURL).toHaveBeenCalledWith('app://teachpoint/');
     win.emit('ready-to-show');
     expect(win.show).toHaveBeenCalled();
+  });
+
+  it('focuses the existing window on second-instance: restored when minimised, shown when hidden, no second window', () => {
+    const win = electron.BrowserWindow.instances[0]!;
+    win.minimized = true;
+    win.visible = false;
+    for (const spy of [win.restore, win.show, win.focus]) spy.mockClear();
+    electron.app.emit('second-instance', {}, ['teachpoint'], root);
+    expect(win.restore).toHaveBeenCalledTimes(1);
+    expect(win.show).toHaveBeenCalledTimes(1);
+    expect(win.focus).toHaveBeenCalledTimes(1);
+    expect(win.minimized).toBe(false);
+
+    // Already on screen (behind another window): brought to the front only.
+    electron.app.emit('second-instance', {}, ['teachpoint'], root);
+    expect(win.restore).toHaveBeenCalledTimes(1);
+    expect(win.show).toHaveBeenCalledTimes(1);
+    expect(win.focus).toHaveBeenCalledTimes(2);
+    expect(electron.BrowserWindow.instances).toHaveLength(1);
   });
 
   it('hardens the session and every WebContents', () => {
