@@ -43,7 +43,7 @@ export type FoundInboundBundle = z.infer<typeof FoundInboundBundle>;
 
 export const InboundImportResult = z.object({
   bundleId: z.string(),
-  /** The server the records and cursor belong to (the cloud that made the bundle). */
+  /** The server the cursor belongs to: this computer's cloud as enrolled (the sync engine's cursor key). */
   cloudUrl: z.string(),
   /** Apply with `SyncStore.applyPull(cloudUrl, changes, cursor)` — the same path as a pull page. */
   changes: PullChangesSchema,

@@ -63,7 +63,7 @@ async function openVerified(file: string, options: InboundOptions): Promise<Pars
   return bundle;
 }
 
-async function schoolCheck(bundle: ParsedInboundBundle, dataDir: string): Promise<{ deviceId: string }> {
+async function schoolCheck(bundle: ParsedInboundBundle, dataDir: string): Promise<{ deviceId: string; cloudUrl: string }> {
   const credentials = await readSyncCredentials(dataDir);
   if (!credentials) throw notEnrolled();
   if (credentials.school.id !== bundle.body.school.id) {
@@ -76,7 +76,7 @@ async function schoolCheck(bundle: ParsedInboundBundle, dataDir: string): Promis
       { bundleSchoolId: bundle.body.school.id, schoolId: credentials.school.id },
     );
   }
-  return { deviceId: credentials.deviceId };
+  return { deviceId: credentials.deviceId, cloudUrl: credentials.cloudUrl };
 }
 
 /** `.tpinbound` files on a stick, each read and verified (not imported). */
@@ -105,7 +105,7 @@ export async function scanInbound(dir: string, options: InboundOptions): Promise
 
 export async function importInbound(file: string, options: InboundOptions): Promise<InboundImportResult> {
   const bundle = await openVerified(file, options);
-  const { deviceId } = await schoolCheck(bundle, options.dataDir);
+  const { deviceId, cloudUrl } = await schoolCheck(bundle, options.dataDir);
   const dir = path.dirname(file);
   // Every pack present and exactly the one the signed bundle names, before anything is installed.
   const packPaths: string[] = [];
@@ -142,7 +142,8 @@ export async function importInbound(file: string, options: InboundOptions): Prom
   const ackedOutboxIds = [...new Set(acked.flatMap((id) => exported[id]?.outboxIds ?? []))];
   return {
     bundleId: bundle.body.bundleId,
-    cloudUrl: bundle.body.cloudUrl,
+    // The sync engine keys its cursor by the cloud URL it was enrolled with.
+    cloudUrl,
     changes: bundle.body.pull.changes,
     cursor: bundle.body.pull.cursor,
     packs,

@@ -38,6 +38,11 @@ export const METHOD_TIMEOUTS_MS: Partial<Record<BridgeMethodName, number>> = {
   'materials.add': 6 * 60 * 60_000,
   'materials.remove': 10 * 60_000,
   'lessons.manifest': 60_000,
+  // Installs the packs an inbound USB bundle carries (packs.importProgress events meanwhile).
+  'bundles.importInbound': 6 * 60 * 60_000,
+  // Verifies every inbound bundle on a slow stick; finishing fsyncs the bundle on it.
+  'bundles.scanInbound': 60_000,
+  'bundles.progressFinish': 60_000,
 };
 
 export function timeoutFor(method: BridgeMethodName, options?: CallOptions): number {
