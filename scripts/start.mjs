@@ -4,13 +4,16 @@
 //  2. first run for a newcomer: find the sample packs (content-packs/samples/out/*.tpk, building them
 //     with `npm run samples` if they are missing) and offer that folder to the host as if it were a
 //     USB stick, trusting the dev root key it came with (for this session only);
-//  3. if the Electron binary is usable (node_modules/electron/path.txt + the binary runs): bundle
+//  3. the embedded cloud (scripts/lib/embedded-cloud.mjs): PGlite under <data>/cloud on loopback, a demo
+//     teaching point with the sample packs released to it, this device enrolled on its first start —
+//     prints the county dashboard's URL and sign-in;
+//  4. if the Electron binary is usable (node_modules/electron/path.txt + the binary runs): bundle
 //     electron/ and launch Electron;
 //     otherwise start the host (tsx electron/host/cli/serve.ts) and open Debian's Chromium in app
 //     mode on its URL with a dedicated profile under the data dir — or just print the URL.
 //
 // Options: --data <dir> (default $TEACHPOINT_DATA or <repo>/.data), --port <n>, --no-browser,
-//          --no-samples. Ctrl-C stops everything.
+//          --no-samples, --no-cloud, --cloud-port <n> (default 47814). Ctrl-C stops everything.
 // The port is FIXED (default 47813, or --port, $TEACHPOINT_PORT, "port" in <data>/settings.json;
 // see electron/host/cli/port.ts): the page's origin is the identity of its IndexedDB records and
 // language choice, so a new port at each launch would make them vanish. serve.ts decides it; when
@@ -18,6 +21,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_CLOUD_PORT, startEmbeddedCloud } from './lib/embedded-cloud.mjs';
 import { ensureRendererBuilt, repoRoot } from './lib/renderer-build.mjs';
 
 const argv = process.argv.slice(2);
@@ -29,6 +33,8 @@ const dataDir = resolve(opt('--data') ?? process.env.TEACHPOINT_DATA ?? join(rep
 const port = opt('--port');
 const wantBrowser = !argv.includes('--no-browser');
 const wantSamples = !argv.includes('--no-samples');
+const wantCloud = !argv.includes('--no-cloud');
+const cloudPort = Number(opt('--cloud-port') ?? process.env.TEACHPOINT_CLOUD_PORT ?? DEFAULT_CLOUD_PORT);
 const say = (zh, en) => console.log(`${zh} / ${en}`);
 
 // 1. renderer
@@ -64,7 +70,23 @@ if (samples) {
   if (samples.root) hostEnv.TEACHPOINT_TRUST_ROOTS = samples.root;
 }
 
-// 3a. Electron when its binary exists and runs
+// 3. the embedded cloud, so sync is visible working with no set-up
+const cloud = wantCloud ? await startEmbeddedCloud({ dataDir, port: cloudPort, samples, say }) : null;
+if (cloud) {
+  // The host enrolls this device from the file on its first start (electron/host/sync), then deletes it.
+  if (cloud.enrollmentFile) hostEnv.TEACHPOINT_ENROLLMENT_FILE = cloud.enrollmentFile;
+  say(`内置云端：${cloud.url}（本机已登记到“${cloud.schoolName}”）`, `Embedded cloud: ${cloud.url} (this PC is enrolled at the demo teaching point)`);
+  say(`县级管理后台：${cloud.url}/dashboard/  账号 ${cloud.signIn.username}  密码 ${cloud.signIn.password}`, `County dashboard: ${cloud.url}/dashboard/  user ${cloud.signIn.username}  password ${cloud.signIn.password}`);
+  process.on('exit', () => {
+    try {
+      process.kill(-cloud.child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  });
+}
+
+// 4a. Electron when its binary exists and runs
 const electronBinary = findElectronBinary();
 if (electronBinary) {
   say('检测到 Electron，正在打包并启动桌面程序…', 'Electron found: bundling and launching the desktop app…');
@@ -77,7 +99,7 @@ if (electronBinary) {
   forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  // 3b. host over HTTP + Chromium (or just the URL)
+  // 4b. host over HTTP + Chromium (or just the URL)
   const serveArgs = ['--import', 'tsx', 'electron/host/cli/serve.ts', '--data', dataDir, ...(port !== undefined ? ['--port', port] : [])];
   // Own process group (detached): Ctrl-C reaches it once, through forwardSignals, not twice.
   const host = spawn(process.execPath, serveArgs, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: hostEnv, detached: true });
