@@ -92,19 +92,19 @@ const VERSION_COLUMNS = `v.pack_id, v.version, v.title, v.manifest_sha256, v.tot
   v.certificate, v.uploaded_by_name, v.uploaded_at`;
 
 /** Every published pack version (packs are province-wide), newest first, with release counts in the caller's scope. */
-export async function listPackVersions(q: Queryable, staff: StaffAuth, filter: { packId?: string | undefined } = {}): Promise<PackVersionView[]> {
+export async function listPackVersions(q: Queryable, staff: StaffAuth | null, filter: { packId?: string | undefined } = {}): Promise<PackVersionView[]> {
   const r = await q.query<VersionRow>(
     `SELECT ${VERSION_COLUMNS},
             (SELECT count(*) FROM pack_releases r JOIN schools s ON s.id = r.school_id
               WHERE r.pack_id = v.pack_id AND r.version = v.version AND NOT r.deleted AND ($1::text IS NULL OR s.county_id = $1)) AS released_schools
        FROM pack_versions v WHERE ($2::text IS NULL OR v.pack_id = $2)
       ORDER BY v.pack_id, v.version DESC`,
-    [staff.countyId, filter.packId ?? null],
+    [staff?.countyId ?? null, filter.packId ?? null],
   );
   return r.rows.map(versionView);
 }
 
-export async function getPackVersion(q: Queryable, staff: StaffAuth, packId: string, version: number): Promise<PackVersionView> {
+export async function getPackVersion(q: Queryable, staff: StaffAuth | null, packId: string, version: number): Promise<PackVersionView> {
   const found = (await listPackVersions(q, staff, { packId })).find((v) => v.version === version);
   if (!found) throw notFound({ zh: `资源包 ${packId} 第 ${version} 版`, en: `pack ${packId} version ${version}` });
   return found;
@@ -113,7 +113,7 @@ export async function getPackVersion(q: Queryable, staff: StaffAuth, packId: str
 const matches = (value: { id: string; title: string } | null, wanted: string | undefined): boolean =>
   wanted === undefined || (value !== null && (value.id === wanted || value.title === wanted));
 
-async function selectVersions(q: Queryable, staff: StaffAuth, sel: PackSelector): Promise<PackVersionView[]> {
+async function selectVersions(q: Queryable, staff: StaffAuth | null, sel: PackSelector): Promise<PackVersionView[]> {
   if (sel.packId) {
     const versions = await listPackVersions(q, staff, { packId: sel.packId });
     const chosen = sel.version === undefined ? versions[0] : versions.find((v) => v.version === sel.version);
@@ -133,7 +133,7 @@ async function selectVersions(q: Queryable, staff: StaffAuth, sel: PackSelector)
   return chosen;
 }
 
-async function selectSchools(q: Queryable, staff: StaffAuth, sel: SchoolSelector): Promise<string[]> {
+async function selectSchools(q: Queryable, staff: StaffAuth | null, sel: SchoolSelector): Promise<string[]> {
   if (sel.schoolIds && sel.schoolIds.length > 0) {
     const ids: string[] = [];
     for (const id of new Set(sel.schoolIds)) ids.push((await schoolInScope(q, staff, id)).id);
@@ -151,8 +151,11 @@ export interface ReleaseResult {
   unchanged: number;
 }
 
-/** Releases the selected pack versions to the selected schools (in the caller's county; a province admin: any). */
-export async function releasePacks(ctx: CloudContext, staff: StaffAuth, packs: PackSelector, schools: SchoolSelector): Promise<ReleaseResult> {
+/**
+ * Releases the selected pack versions to the selected schools (in the caller's county; a province
+ * admin, or `null` for the operator's CLI: any).
+ */
+export async function releasePacks(ctx: CloudContext, staff: StaffAuth | null, packs: PackSelector, schools: SchoolSelector): Promise<ReleaseResult> {
   return ctx.db.tx(async (q) => {
     const versions = await selectVersions(q, staff, packs);
     const schoolIds = await selectSchools(q, staff, schools);
@@ -176,7 +179,7 @@ export async function releasePacks(ctx: CloudContext, staff: StaffAuth, packs: P
            ON CONFLICT (school_id, pack_id, version) DO UPDATE
              SET released_by = EXCLUDED.released_by, released_at = EXCLUDED.released_at, updated_at = EXCLUDED.updated_at,
                  deleted = false, seq = EXCLUDED.seq, trust_seq = EXCLUDED.trust_seq`,
-          [schoolId, v.packId, v.version, staff.accountId, now, seq, trustSeq],
+          [schoolId, v.packId, v.version, staff?.accountId ?? null, now, seq, trustSeq],
         );
         done.push(schoolId);
       }
@@ -187,7 +190,7 @@ export async function releasePacks(ctx: CloudContext, staff: StaffAuth, packs: P
 }
 
 /** Withdraws a pack version from the selected schools (soft delete; devices see `deleted: true`). Returns how many releases changed. */
-export async function withdrawRelease(ctx: CloudContext, staff: StaffAuth, pack: { packId: string; version: number }, schools: SchoolSelector): Promise<{ withdrawn: number }> {
+export async function withdrawRelease(ctx: CloudContext, staff: StaffAuth | null, pack: { packId: string; version: number }, schools: SchoolSelector): Promise<{ withdrawn: number }> {
   return ctx.db.tx(async (q) => {
     const schoolIds = await selectSchools(q, staff, schools);
     await takeChangeLock(q);
