@@ -5,6 +5,7 @@
  * machine can only make them slower), never upper bounds.
  */
 import { createServer as createHttpServer, request, Agent, type Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, seededRandom, type FaultProxy } from './proxy';
@@ -173,6 +174,28 @@ describe('fault proxy', () => {
     const r = await exchange(slow.port, 16 * 1024);
     expect(r.got).toBe(16 * 1024);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(2048 - 20);
+  });
+
+  it('delivers every byte in order through a throttled, delayed link (many sub-millisecond slices)', async () => {
+    const up = await tcpUpstream(true);
+    const proxy = await proxyTo(up.port, { bitsPerSecond: 40_000_000, latencyMs: 20 });
+    const sent = randomBytes(400_000);
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      const s = connect(proxy.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      let n = 0;
+      s.on('data', (d: Buffer) => {
+        chunks.push(d);
+        n += d.length;
+        if (n >= sent.length) s.end();
+      });
+      s.on('error', reject);
+      s.on('close', () => resolve(Buffer.concat(chunks)));
+      // Many small writes: each becomes slices a fraction of a millisecond apart on the link.
+      for (let off = 0; off < sent.length; off += 3000) s.write(sent.subarray(off, off + 3000));
+    });
+    expect(got.length).toBe(sent.length);
+    expect(got.equals(sent)).toBe(true);
   });
 
   it('seededRandom is deterministic and spread over [0, 1)', () => {

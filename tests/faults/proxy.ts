@@ -90,11 +90,13 @@ const SLICE = 1024;
 
 /**
  * One direction of one connection: bytes wait for the link (serialisation at `bitsPerSecond`), then
- * for the one-way delay, and are written in order.
+ * for the one-way delay, and are written strictly in order — one queue and one timer per lane (a
+ * timer per slice could fire out of order: Node rounds sub-millisecond delays up to 1 ms).
  */
 class Lane {
   private linkFreeAt = 0;
-  private pending = 0;
+  private readonly queue: { at: number; bytes: Buffer }[] = [];
+  private timer: NodeJS.Timeout | null = null;
   private ended = false;
   private closed = false;
 
@@ -105,34 +107,42 @@ class Lane {
 
   push(chunk: Buffer): void {
     const { latencyMs = 0, bitsPerSecond = 0 } = this.faults();
-    if (!latencyMs && !bitsPerSecond && this.pending === 0) {
+    if (!latencyMs && !bitsPerSecond && this.queue.length === 0) {
       this.out.write(chunk);
       return;
     }
     for (let off = 0; off < chunk.length; off += SLICE) {
       const slice = chunk.subarray(off, off + SLICE);
-      const now = Date.now();
-      const start = Math.max(now, this.linkFreeAt);
+      const start = Math.max(Date.now(), this.linkFreeAt);
       this.linkFreeAt = start + (bitsPerSecond ? (slice.length * 8 * 1000) / bitsPerSecond : 0);
-      const deliverAt = this.linkFreeAt + latencyMs / 2;
-      this.pending++;
-      setTimeout(() => {
-        this.pending--;
-        if (this.closed) return;
-        this.out.write(slice);
-        if (this.pending === 0 && this.ended) this.out.end();
-      }, Math.max(0, deliverAt - now));
+      this.queue.push({ at: this.linkFreeAt + latencyMs / 2, bytes: slice });
     }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.timer !== null || this.closed) return;
+    const now = Date.now();
+    while (this.queue.length > 0 && this.queue[0]!.at <= now) this.out.write(this.queue.shift()!.bytes);
+    if (this.queue.length > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, Math.max(1, Math.ceil(this.queue[0]!.at - now)));
+    } else if (this.ended) this.out.end();
   }
 
   /** The sender finished: end the far side once everything queued is delivered. */
   end(): void {
     this.ended = true;
-    if (this.pending === 0 && !this.closed) this.out.end();
+    if (this.queue.length === 0 && !this.closed) this.out.end();
   }
 
   close(): void {
     this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.length = 0;
   }
 }
 
