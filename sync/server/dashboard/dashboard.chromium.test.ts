@@ -200,6 +200,13 @@ describe('county dashboard in Chromium', () => {
     await page.getByRole('button', { name: '刷新' }).click();
     await poll(() => release.locator('[data-testid=install-state]').textContent()).toBe('已安装');
     expect(await version.locator('[data-testid=installed-count]').textContent()).toBe('1');
+    // Then to the whole county: the other school has it released but not installed.
+    await version.getByRole('button', { name: '发布…' }).click();
+    await version.getByLabel('发布给').selectOption({ label: '全县所有教学点' });
+    await version.getByRole('button', { name: '发布', exact: true }).click();
+    await poll(() => version.locator('[data-testid=released-count]').textContent()).toBe('2');
+    const other = page.locator(`tr[data-release="${A().schools[1]!.name}|cn.qingshan.math-g1@1"]`);
+    await poll(() => other.locator('[data-testid=install-state]').textContent()).toBe('尚未安装');
     expect(await page.locator('main').textContent()).not.toContain('石河');
     await page.screenshot({ path: screenshotPath('dashboard-packs-zh-CN.png'), fullPage: true });
     await context.close();

@@ -14,6 +14,7 @@ export const en: Table<typeof zhCN> = {
     refresh: 'Refresh',
     retry: 'Try again',
     province: 'Province admin',
+    noFile: 'No file chosen',
   },
   nav: { schools: 'Teaching points', packs: 'Packs', progress: 'Class progress', codes: 'Enrollment codes', bundles: 'USB bundles', label: 'Pages' },
   language: { label: 'Language', zh: '中文', en: 'English' },
@@ -29,7 +30,7 @@ export const en: Table<typeof zhCN> = {
   time: { never: 'Never synced', justNow: 'just now' },
   schools: {
     heading: 'Teaching points',
-    summary: '{{schools}} teaching points, {{devices}} computers; {{stale}} teaching points have not synced for more than 7 days.',
+    summary: 'Teaching points: {{schools}} · computers: {{devices}} · not synced for more than 7 days: {{stale}}.',
     school: 'Teaching point',
     devices: 'Computers',
     lastSync: 'Last sync',

@@ -10,6 +10,7 @@ export const zhCN = {
     refresh: '刷新',
     retry: '重试',
     province: '省级管理员',
+    noFile: '未选择文件',
   },
   nav: { schools: '教学点', packs: '资源包', progress: '班级进度', codes: '注册码', bundles: 'U 盘数据包', label: '页面' },
   language: { label: '语言', zh: '中文', en: 'English' },

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { PROGRESS_BUNDLE_EXTENSION, type BundleIngestSummary } from '../../../../protocol/bundle';
 import { api, countyQuery, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
+import { FilePick } from '../file-pick';
 import { count } from '../format';
 import { ErrorLine, useLoad } from '../load';
 
@@ -52,7 +53,7 @@ export function BundlesPage({ countyId }: PageProps) {
       <p className="muted">{t('bundles.intro')}</p>
       <form className="card compact" onSubmit={(e) => void submit(e)}>
         <div className="actions">
-          <input type="file" accept={PROGRESS_BUNDLE_EXTENSION} aria-label={t('bundles.choose')} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <FilePick label={t('bundles.choose')} accept={PROGRESS_BUNDLE_EXTENSION} file={file} onChange={setFile} />
           <button type="submit" className="primary" disabled={!file || busy}>
             {busy ? t('bundles.uploading') : t('bundles.upload')}
           </button>

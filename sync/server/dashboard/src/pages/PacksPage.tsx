@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { pickTitle } from '../../../../../renderer/src/app/localized';
 import { api, countyQuery, type PackRelease, type PackVersion, type PublishResult, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
+import { FilePick } from '../file-pick';
 import { bytes, dateTime } from '../format';
 import { ErrorLine, LoadView, useLoad } from '../load';
 
@@ -79,7 +80,7 @@ function UploadPack({ onUploaded }: { onUploaded: () => void }) {
       <h2>{t('packs.uploadHeading')}</h2>
       <p className="muted small">{t('packs.uploadIntro')}</p>
       <div className="actions">
-        <input type="file" accept=".tpk" aria-label={t('packs.chooseFile')} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <FilePick label={t('packs.chooseFile')} accept=".tpk" file={file} onChange={setFile} />
         <button type="submit" className="primary" disabled={!file || busy}>
           {busy ? t('packs.uploading') : t('packs.upload')}
         </button>

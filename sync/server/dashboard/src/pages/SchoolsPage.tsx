@@ -76,7 +76,7 @@ export function SchoolsPage({ countyId }: PageProps) {
                           {count(s.queuedEvents, lng)}
                         </td>
                         <td className="num">{bytes(s.bytesToDownload, lng)}</td>
-                        <td>{packs.length ? packs.join('、') : <span className="muted">—</span>}</td>
+                        <td>{packs.length ? packs.join(lng.startsWith('zh') ? '、' : ', ') : <span className="muted">—</span>}</td>
                       </tr>
                     );
                   })}
