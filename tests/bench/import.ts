@@ -10,6 +10,7 @@
 //  - importSeconds:    PackLibrary.import (the code behind `teachpoint packs import` and packs.import):
 //                      signature + manifest + certificate chain, copy+sha256 of every blob, flush, atomic switch
 //  - ratio = importSeconds / cpSeconds; ratioVsDurableCp = median over rounds of importSeconds / cpSyncSeconds
+//  - cpSyncCpuSecondsPerGiB / importCpuSecondsPerGiB: CPU-seconds (user + system, all threads) per GiB, medians
 //  - throttled:        the same, reading a smaller pack through a kernel read throttle (cgroup blkio,
 //                      default 30 MB/s ≈ a USB 2.0 stick) for both cp and import; needs root, else skipped
 import { spawnSync } from 'node:child_process';
@@ -69,17 +70,38 @@ interface Round {
   import: number;
   verify: number;
   blobs: number;
+  /** CPU-seconds (user + system): of `cp` + `sync` (waited-for children), and of the import (this process, all threads). */
+  cpSyncCpu: number;
+  importCpu: number;
+}
+
+/** CPU-seconds of this process's waited-for children so far (cutime + cstime in /proc/self/stat; Linux), or NaN elsewhere. */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // clock ticks: USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
 }
 
 /** One round: durable cp of the pack, then an import of it into an empty data dir (page caches dropped before each). */
 async function measureRound(packPath: string, dir: string, tag: string): Promise<Round> {
   const copy = join(dir, 'copy.tpk');
   dropPageCaches();
+  const children0 = childrenCpuSeconds();
   const cp = await timeSeconds(() => {
     const r = spawnSync('cp', [packPath, copy]);
     if (r.status !== 0) throw new Error(`cp failed: ${r.stderr}`);
   });
   const sync = await timeSeconds(() => spawnSync('sync', [copy]));
+  const cpSyncCpu = childrenCpuSeconds() - children0;
   fs.rmSync(copy);
 
   const data = join(dir, `data-${tag}`);
@@ -89,6 +111,7 @@ async function measureRound(packPath: string, dir: string, tag: string): Promise
   let result: Awaited<ReturnType<PackLibrary['import']>>[number] | undefined;
   let started = 0;
   let copyingAt = 0;
+  const cpu0 = process.cpuUsage();
   const seconds = await timeSeconds(async () => {
     started = Date.now();
     [result] = await lib.import(packPath, {
@@ -97,12 +120,13 @@ async function measureRound(packPath: string, dir: string, tag: string): Promise
       },
     });
   });
+  const importCpu = cpuSeconds(cpu0);
   if (!result || result.bytesCopied === 0) throw new Error('import copied nothing');
   const scrub = await lib.scrub();
   if (scrub.bad.length > 0) throw new Error(`scrub found ${scrub.bad.length} bad blobs after import`);
   fs.rmSync(data, { recursive: true, force: true });
   spawnSync('sync');
-  return { cp, cpSync: cp + sync, import: seconds, verify: (copyingAt - started) / 1000, blobs: result.blobsCopied };
+  return { cp, cpSync: cp + sync, import: seconds, verify: (copyingAt - started) / 1000, blobs: result.blobsCopied, cpSyncCpu, importCpu };
 }
 
 function summary(rs: Round[], bytes: number) {
@@ -116,6 +140,9 @@ function summary(rs: Round[], bytes: number) {
     importSeconds: round(median(rs.map((r) => r.import))),
     ratio: round(median(rs.map((r) => r.import / r.cp))),
     ratioVsDurableCp: round(median(rs.map((r) => r.import / r.cpSync))),
+    // CPU-seconds per GiB copied: less noisy than wall time on a shared machine (where the ratio follows CPU).
+    cpSyncCpuSecondsPerGiB: round(median(rs.map((r) => r.cpSyncCpu)) / (bytes / 2 ** 30)),
+    importCpuSecondsPerGiB: round(median(rs.map((r) => r.importCpu)) / (bytes / 2 ** 30)),
   };
 }
 
@@ -126,6 +153,7 @@ function describe(label: string, s: ReturnType<typeof summary>): void {
   console.log(`  cp + sync:   ${s.cpSyncSeconds.toFixed(2)} s  (${mbps(s.cpSyncSeconds)} MB/s)`);
   console.log(`  import:      ${s.importSeconds.toFixed(2)} s  (${mbps(s.importSeconds)} MB/s); open+verify before copying ${s.verifySeconds.toFixed(2)} s`);
   console.log(`  import / (cp + sync), median of per-round ratios: ${s.ratioVsDurableCp.toFixed(3)}`);
+  console.log(`  CPU-seconds per GiB: cp + sync ${s.cpSyncCpuSecondsPerGiB.toFixed(2)}, import ${s.importCpuSecondsPerGiB.toFixed(2)} (all threads)`);
 }
 
 async function main(): Promise<void> {
@@ -141,7 +169,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       const r = await measureRound(pack.path, dir, `fast-${i}`);
       fast.push(r);
-      console.log(`round ${i + 1}: cp ${r.cp.toFixed(2)} s, cp+sync ${r.cpSync.toFixed(2)} s, import ${r.import.toFixed(2)} s (before copying ${r.verify.toFixed(2)} s) → ${(r.import / r.cpSync).toFixed(3)}, scrub clean`);
+      console.log(`round ${i + 1}: cp ${r.cp.toFixed(2)} s, cp+sync ${r.cpSync.toFixed(2)} s (CPU ${r.cpSyncCpu.toFixed(2)} s), import ${r.import.toFixed(2)} s (CPU ${r.importCpu.toFixed(2)} s; before copying ${r.verify.toFixed(2)} s) → ${(r.import / r.cpSync).toFixed(3)}, scrub clean`);
     }
     const fastSummary = summary(fast, bytes);
     console.log(`page caches dropped: ${cachesDropped}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
