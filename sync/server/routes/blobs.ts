@@ -1,6 +1,6 @@
 /**
  * `GET|HEAD /blobs/:sha256` — pack blobs for devices, nginx and CDNs. No authentication: blobs are
- * public course material, content-addressed and immutable (decision D31), so a caching proxy may
+ * public course material, content-addressed and immutable (decision D32), so a caching proxy may
  * keep them for a year and answer any school. Range/If-Range/416 follow the same plan as the
  * device's media server (common/http/range.ts); the bytes stream from the BlobStorage, never
  * through memory whole.
