@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { REPO_ROOT } from './app';
+import { prerequisite } from '../lib/prerequisites';
 
 /**
  * A real Electron run (issue 9 item 3): launches the app from this checkout, imports a sample pack over
@@ -40,7 +41,9 @@ test.describe('Electron smoke test (real binary)', () => {
   );
 
   test('launches, imports a sample pack, plays a video and quits cleanly', async () => {
-    test.skip(!samplePack, 'SKIPPED: no sample packs (npm run samples)');
+    // Only reached with a binary (a release machine): there the sample packs must be built too.
+    const missing = prerequisite(samplePack !== undefined, 'sample packs', 'run `npm run samples` before the Electron smoke test');
+    test.skip(missing !== null, missing ?? '');
     const built = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-electron.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
     const dataDir = mkdtempSync(join(tmpdir(), 'tp-electron-smoke-'));

@@ -14,6 +14,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { parseCsv } from '../../renderer/src/features/reports/csv';
 import { e2eState, screenshotPath } from './app';
 import { unlockTeacher } from './teacher';
+import { prerequisite } from '../lib/prerequisites';
 
 const state = e2eState();
 const PACK_TITLE = '一年级数学（上册）准备课 · 示例';
@@ -50,7 +51,8 @@ async function openAssignedSet(page: Page) {
 }
 
 test.describe('journey 4: children take turns, earn mastery; the teacher sees it (no cloud, no internet)', () => {
-  test.skip(state.samplePacks.length === 0, 'no sample packs (npm run samples) — nothing to assign');
+  const missing = prerequisite(state.samplePacks.length > 0, 'sample packs (nothing to assign)', 'run `npm run samples` before the e2e tests');
+  test.skip(missing !== null, missing ?? '');
 
   test('PIN, class by paste, assignment, two children, report and CSV — 0 requests leave the device', async ({ page, context }) => {
     test.setTimeout(180_000);
