@@ -65,6 +65,12 @@ export const BRIDGE_METHOD_NAME_LIST = [
   'teacher.resetPin',
   'teacher.touch',
   'teacher.lock',
+  'sync.status',
+  'sync.enroll',
+  'sync.enrollFromFile',
+  'sync.request',
+  'sync.forget',
+  'sync.setClassHours',
   'bundles.progressBegin',
   'bundles.progressAppend',
   'bundles.progressFinish',
@@ -75,6 +81,7 @@ export const BRIDGE_METHOD_NAME_LIST = [
   'downloads.list',
   'downloads.cancel',
   'downloads.setBandwidth',
+  'downloads.addTrust',
 ] as const;
 
 export const BRIDGE_EVENT_NAME_LIST = [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrustedKeySchema } from '../../../sync/protocol/pull';
 import { defineEvent, defineMethod } from '../define';
 
 /**
@@ -64,6 +65,11 @@ export const downloadsMethods = {
     'Cap bulk download traffic (bytes/s; null = no cap) — the sync engine sets it during class hours so the classroom link stays usable; applies at once',
     z.object({ bytesPerSecond: z.number().positive().nullable() }).strict(),
     z.object({ bytesPerSecond: z.number().positive().nullable() }),
+  ),
+  'downloads.addTrust': defineMethod(
+    'Hand the host the trust documents pull brought (county certificates, revocation lists); each is kept only if the device’s own roots signed it — revocations then refuse that key in USB imports and downloads alike',
+    z.object({ documents: z.array(TrustedKeySchema).max(1000) }).strict(),
+    z.object({ stored: z.array(z.string()), refused: z.array(z.object({ id: z.string(), codes: z.array(z.string()) })), removed: z.array(z.string()) }),
   ),
 };
 

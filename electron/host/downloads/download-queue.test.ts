@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadState } from '../../../common/bridge/methods/downloads';
 import { PackLibrary } from '../../../content-packs/device/pack-library';
-import { enrolTestRoot, writeTestPack, type TestPack } from '../../../content-packs/import/test-helpers';
+import { enrolTestRoot, testTrust, writeTestPack, type TestPack } from '../../../content-packs/import/test-helpers';
 import { startPackServer, type PackServer, type ServedRelease } from '../../../tests/downloads/pack-server';
 import type { HostContext } from '../context';
 import { createDownloadsFeature } from '../handlers/downloads';
@@ -113,6 +113,26 @@ describe('download queue (downloads.* bridge feature)', () => {
       await feature.handlers['downloads.start'](release);
       await until(() => states.some((s) => s.state === 'paused'), 'paused');
       expect(states.find((s) => s.state === 'paused')!.error?.code).toBe('download.not-enrolled');
+    } finally {
+      await feature.dispose();
+    }
+  });
+
+  it('downloads.addTrust keeps what the roots signed and reports what it refused', async () => {
+    const dataDir = join(tmp, 'trust');
+    await enrolTestRoot(dataDir);
+    const { feature } = hostFeature(dataDir, []);
+    try {
+      const cert = (await testTrust()).cert;
+      const forged = { ...cert, signature: cert.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) };
+      const now = new Date().toISOString();
+      const r = await feature.handlers['downloads.addTrust']({
+        documents: [
+          { id: 'c1', kind: 'certificate', document: cert, updatedAt: now, deleted: false },
+          { id: 'c2', kind: 'certificate', document: forged, updatedAt: now, deleted: false },
+        ],
+      });
+      expect(r).toEqual({ stored: ['c1'], removed: [], refused: [{ id: 'c2', codes: ['pack.bad-cert-signature'] }] });
     } finally {
       await feature.dispose();
     }

@@ -1,16 +1,18 @@
 import type { PackLibrary } from '../../../content-packs/device/pack-library';
 import { loadTrust } from '../../../content-packs/import/open-verified';
+import { storePulledTrust } from '../../../content-packs/import/pulled-trust';
 import type { HostContext, HostFeature } from '../context';
 import { DownloadQueue, type DownloadQueueOptions } from '../downloads/download-queue';
 import { readSyncCredentials } from '../sync/credentials';
 
-export type DownloadsMethod = 'downloads.start' | 'downloads.list' | 'downloads.cancel' | 'downloads.setBandwidth';
+export type DownloadsMethod = 'downloads.start' | 'downloads.list' | 'downloads.cancel' | 'downloads.setBandwidth' | 'downloads.addTrust';
 
 /**
  * Bridge side of cloud pack downloads (docs/downloads.md): `downloads.*` handlers over the host's
  * persisted DownloadQueue, `downloads.progress` events. Unfinished downloads resume when the host
  * starts. Credentials come from `<data>/sync/credentials.json`; trust from the same roots and
- * revocations a USB import uses.
+ * revocations a USB import uses, plus what pull brings through `downloads.addTrust`
+ * (content-packs/import/pulled-trust.ts: kept only when the roots signed it).
  */
 export function createDownloadsFeature(
   ctx: HostContext,
@@ -37,6 +39,10 @@ export function createDownloadsFeature(
       'downloads.setBandwidth': async ({ bytesPerSecond }) => {
         queue.setBandwidth(bytesPerSecond);
         return { bytesPerSecond };
+      },
+      'downloads.addTrust': async ({ documents }) => {
+        const r = await storePulledTrust(ctx.dataDir, documents, await loadTrust(ctx.dataDir, options.trustedRootFiles ?? []));
+        return { stored: r.stored, removed: r.removed, refused: r.refused.map((x) => ({ id: x.id, codes: x.problems.map((p) => p.code) })) };
       },
     },
     dispose: () => queue.dispose(),
