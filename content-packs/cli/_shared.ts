@@ -149,15 +149,5 @@ export async function readTextFile(path: string, what: LocalizedText): Promise<s
   }
 }
 
-/** 1234567 → "1.2 MB". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = -1;
-  do {
-    v /= 1024;
-    u++;
-  } while (v >= 1024 && u < units.length - 1);
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
+// One formatBytes for the app and the command lines.
+export { formatBytes } from '../../common/format/bytes';
