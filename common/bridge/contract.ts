@@ -7,6 +7,7 @@ import { lessonsMethods } from './methods/lessons';
 import { materialsEvents, materialsMethods } from './methods/materials';
 import { packsEvents, packsMethods } from './methods/packs';
 import { storageMethods } from './methods/storage';
+import { syncMethods } from './methods/sync';
 import { teacherMethods } from './methods/teacher';
 
 /**
@@ -24,6 +25,7 @@ export const bridgeMethods = {
   ...teacherMethods,
   ...bundlesMethods,
   ...downloadsMethods,
+  ...syncMethods,
 };
 
 export const bridgeEvents = {

@@ -33,6 +33,10 @@ export const PRIVILEGED_METHODS = [
   'sync.enrollFromFile',
   'sync.forget',
   'sync.setClassHours',
+  'sync.enroll',
+  'sync.enrollFromFile',
+  'sync.forget',
+  'sync.setClassHours',
   'bundles.progressBegin',
   'bundles.importInbound',
 ] as const;

@@ -117,6 +117,10 @@ describe('teacher PIN and sessions (host)', () => {
       'materials.remove': { id: 'm-nope' },
       'materials.attach': { id: 'm-nope', packId: 'p', lessonId: 'l' },
       'materials.detach': { id: 'm-nope', packId: 'p', lessonId: 'l' },
+      'sync.enroll': { cloudUrl: 'http://127.0.0.1:9', code: 'ABCD-EFGH-JKLM' },
+      'sync.enrollFromFile': { path: join(root, 'nope.tpenroll.json') },
+      'sync.forget': {},
+      'sync.setClassHours': { classHours: { periods: [], capBytesPerSecond: null } },
       'bundles.progressBegin': { toDir: stick, batches: 0, items: 0 },
       'bundles.importInbound': { path: join(root, 'nope.tpinbound') },
     };
