@@ -17,7 +17,6 @@ import { chainMediaResolvers, createMaterialsFeature } from './handlers/material
 import { createPacksFeature } from './handlers/packs';
 import { createStorageFeature } from './handlers/storage';
 import { createSyncFeature } from './sync/feature';
-import { createSyncFeature } from './sync/feature';
 import { createTeacherFeature, guardPrivileged, type TeacherFeatureOptions, type TeacherSessions } from './handlers/teacher';
 import { readSettings } from './settings';
 
@@ -125,8 +124,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const bundles = createBundlesFeature(context, { library: packs.library, trustedRootFiles });
   const downloads = createDownloadsFeature(context, packs.library, { trustedRootFiles, log });
   const sync = createSyncFeature(context);
-  const sync = createSyncFeature(context);
-  const features = [app, storage, packs, drives, lessons, materials, teacher, downloads, bundles, sync, sync];
+  const features = [app, storage, packs, drives, lessons, materials, teacher, downloads, bundles, sync];
 
   // A missing handler here is a type error: every contract method must be implemented once.
   // Privileged methods (packs.import/remove/export, materials changes) need a teacher session.

@@ -33,10 +33,6 @@ export const PRIVILEGED_METHODS = [
   'sync.enrollFromFile',
   'sync.forget',
   'sync.setClassHours',
-  'sync.enroll',
-  'sync.enrollFromFile',
-  'sync.forget',
-  'sync.setClassHours',
   'bundles.progressBegin',
   'bundles.importInbound',
 ] as const;
