@@ -59,7 +59,8 @@ function buildSamples(): void {
   if (r.status !== 0) console.warn('[e2e] building the sample packs failed; the import test will be skipped');
 }
 
-async function waitForUrl(logFile: string, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<string> {
+/** The app URL a host prints (`TEACHPOINT_URL=…`) in its log; also used by specs that start their own host. */
+export async function waitForUrl(logFile: string, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));

@@ -13,10 +13,10 @@ const state = e2eState();
 /**
  * Teacher mode in this page (the session lives in the tab's sessionStorage, so once per test):
  * opens 教师, sets the PIN on first use or enters it, and waits for teacher mode. Leaves the page on
- * the teacher screen.
+ * the teacher screen. `host`: a spec's own host (default: the shared one).
  */
-export async function unlockTeacher(page: Page): Promise<void> {
-  const { origin, appUrl } = state;
+export async function unlockTeacher(page: Page, host: { origin: string; appUrl: string } = state): Promise<void> {
+  const { origin, appUrl } = host;
   if (!page.url().startsWith(origin)) await page.goto(appUrl);
   await page.goto(`${origin}/#/teacher`);
   const heading = page.locator('#pin-title');
