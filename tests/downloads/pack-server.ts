@@ -32,6 +32,8 @@ export interface PackServer {
   blobRequests: Array<{ sha256: string; range: string | null; ifRange: string | null }>;
   /** Destroy the socket of the next response for `sha256` after `afterBytes` body bytes (once per call). */
   cutNext(sha256: string, afterBytes: number): void;
+  /** The next response for `sha256` sends `afterBytes` body bytes and then goes silent (socket left open). */
+  stallNext(sha256: string, afterBytes: number): void;
   /** Serve `sha256` with one byte flipped at `offset` (until cleared). */
   tamper(sha256: string, offset: number | null): void;
   close(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startPackServer(options: { token?: string; port?: number; 
   const blobs = new Map<string, Buffer>();
   const cuts = new Map<string, number[]>();
   const tampered = new Map<string, number>();
+  const stalls = new Map<string, number[]>();
   const bodyBytesSent = new Map<string, number>();
   const blobRequests: PackServer['blobRequests'] = [];
 
@@ -150,6 +153,11 @@ export async function startPackServer(options: { token?: string; port?: number; 
     headers['Content-Length'] = body.length;
     res.writeHead(status, headers);
     if (options.link) return void sendOverLink(res, body, sha);
+    const stall = stalls.get(sha)?.shift();
+    if (stall !== undefined) {
+      bodyBytesSent.set(sha, (bodyBytesSent.get(sha) ?? 0) + Math.min(stall, body.length));
+      return void res.write(body.subarray(0, stall));
+    }
     const cut = cuts.get(sha)?.shift();
     const send = cut === undefined ? body : body.subarray(0, Math.min(cut, body.length));
     bodyBytesSent.set(sha, (bodyBytesSent.get(sha) ?? 0) + send.length);
@@ -174,6 +182,9 @@ export async function startPackServer(options: { token?: string; port?: number; 
     },
     cutNext(sha256, afterBytes) {
       cuts.set(sha256, [...(cuts.get(sha256) ?? []), afterBytes]);
+    },
+    stallNext(sha256, afterBytes) {
+      stalls.set(sha256, [...(stalls.get(sha256) ?? []), afterBytes]);
     },
     tamper(sha256, offset) {
       if (offset === null) tampered.delete(sha256);

@@ -10,6 +10,7 @@ import { nodeStoreFs, type StoreFs } from '../../../content-packs/store/fs-seam'
 import { startPackServer, type PackServer, type ServedRelease } from '../../../tests/downloads/pack-server';
 import { DOWNLOAD_CHUNK_BYTES } from './blob-download';
 import { downloadPack, type PackDownloadOptions } from './pack-download';
+import { ByteRateLimiter } from './rate-limit';
 
 const bigDisk = async () => ({ totalBytes: 1e12, freeBytes: 1e12 });
 let tmp: string;
@@ -107,6 +108,45 @@ describe('downloadPack', () => {
     expect(retransferred).toBeLessThanOrEqual(DOWNLOAD_CHUNK_BYTES);
     expect(result.transfer.maxLostBytes).toBeLessThanOrEqual(DOWNLOAD_CHUNK_BYTES);
     expect((await library.list()).map((p) => p.version)).toEqual([1]);
+  });
+
+  it('a silent socket hits the idle timeout and the blob resumes from what arrived', async () => {
+    const library = await freshLibrary();
+    const big = v1.blobs.find((b) => b.size === 3_000_000)!;
+    server.stallNext(big.sha256, 2_000_000);
+    const result = await download(library, r1, { idleTimeoutMs: 300 });
+    expect(result.transfer.cuts).toBe(1);
+    const reqs = server.blobRequests.filter((r) => r.sha256 === big.sha256);
+    expect(reqs.map((r) => r.range)).toEqual([null, 'bytes=2000000-']);
+    expect((await library.list()).map((p) => p.version)).toEqual([1]);
+  });
+
+  it('the bandwidth cap paces the transfer (token bucket, virtual clock)', async () => {
+    let now = 0;
+    const limiter = new ByteRateLimiter(() => now);
+    limiter.setRate(1_000_000);
+    const waits: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    // Advance the virtual clock instead of sleeping: each wait the limiter asks for is recorded.
+    const fakeSetTimeout = ((fn: () => void, ms: number) => {
+      waits.push(ms);
+      now += ms;
+      return realSetTimeout(fn, 0);
+    }) as unknown as typeof setTimeout;
+    globalThis.setTimeout = fakeSetTimeout;
+    try {
+      for (let i = 0; i < 10; i++) await limiter.take(500_000);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    // 5 MB at 1 MB/s: about 5 s of virtual waiting (the bucket starts empty)
+    const waited = waits.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(waited).toBeLessThanOrEqual(5_100);
+    limiter.setRate(null);
+    waits.length = 0;
+    await limiter.take(10_000_000);
+    expect(waits).toEqual([]);
   });
 
   it('a pack update downloads only the blobs the store lacks', async () => {
