@@ -74,9 +74,12 @@ function ensureBuilt(page, { log = console.log } = {}) {
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
   const args = [vite, 'build', '--config', config, '--logLevel', 'warn'];
   const useFlock = process.platform === 'linux' && existsSync('/usr/bin/flock');
+  // Always a production build: called from vitest (NODE_ENV=test), Vite would otherwise bundle
+  // React's development build (about twice the size, and not what ships).
+  const options = { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } };
   const result = useFlock
-    ? spawnSync('/usr/bin/flock', [`/tmp/teachpoint-${page}-build.lock`, process.execPath, ...args], { cwd: repoRoot, stdio: 'inherit' })
-    : spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
+    ? spawnSync('/usr/bin/flock', [`/tmp/teachpoint-${page}-build.lock`, process.execPath, ...args], options)
+    : spawnSync(process.execPath, args, options);
   if (result.status !== 0) throw new Error(`${page} build failed (vite build --config ${config})`);
   return true;
 }

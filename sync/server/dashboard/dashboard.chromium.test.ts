@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../../common/ids/uuidv7';
 import { testTrust, writeTestPack, type TestPack } from '../../../content-packs/import/test-helpers';
 import { ensureDashboardBuilt, repoRoot } from '../../../scripts/lib/renderer-build.mjs';
-import { PROGRESS_BUNDLE_FORMAT, encodeProgressBundle, progressBundleKey } from '../../protocol/bundle';
+import { PROGRESS_BUNDLE_EXTENSION, PROGRESS_BUNDLE_FORMAT, encodeProgressBundle, progressBundleKey } from '../../protocol/bundle';
 import type { Db } from '../db/db';
 import { createAccount } from '../services/accounts';
 import { call, enrollDevice, expectOk, freshDb, seedWorld, startTestCloud, type Json, type TestCloud, type World } from '../testing/harness';
@@ -226,6 +226,8 @@ describe('county dashboard in Chromium', () => {
     const { context, page } = await newPage();
     await signIn(page, 'county0', 'county-password-1');
     await page.getByRole('link', { name: 'U 盘数据包' }).click();
+    // The page writes the extension out (importing the protocol module would bloat it): same value.
+    expect(await page.getByLabel('选择数据包文件').getAttribute('accept')).toBe(PROGRESS_BUNDLE_EXTENSION);
     for (const expected of ['新存入 25 条，已有 0 条，被拒绝 0 条', '新存入 0 条，已有 25 条，被拒绝 0 条']) {
       await page.getByLabel('选择数据包文件').setInputFiles(file);
       await page.getByRole('button', { name: '上传', exact: true }).click();

@@ -5,12 +5,18 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PROGRESS_BUNDLE_EXTENSION, type BundleIngestSummary } from '../../../../protocol/bundle';
+import type { BundleIngestSummary } from '../../../../protocol/bundle';
 import { api, countyQuery, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
 import { FilePick } from '../file-pick';
 import { count } from '../format';
 import { ErrorLine, useLoad } from '../load';
+
+/**
+ * PROGRESS_BUNDLE_EXTENSION of sync/protocol/bundle.ts, written out: importing that module's value
+ * pulls its zod schemas and Ed25519 code (~300 KB) into this page; the type import above is free.
+ */
+const BUNDLE_EXTENSION = '.tpbundle';
 
 interface Uploaded extends BundleIngestSummary {
   fileName: string;
@@ -53,7 +59,7 @@ export function BundlesPage({ countyId }: PageProps) {
       <p className="muted">{t('bundles.intro')}</p>
       <form className="card compact" onSubmit={(e) => void submit(e)}>
         <div className="actions">
-          <FilePick label={t('bundles.choose')} accept={PROGRESS_BUNDLE_EXTENSION} file={file} onChange={setFile} />
+          <FilePick label={t('bundles.choose')} accept={BUNDLE_EXTENSION} file={file} onChange={setFile} />
           <button type="submit" className="primary" disabled={!file || busy}>
             {busy ? t('bundles.uploading') : t('bundles.upload')}
           </button>
