@@ -123,7 +123,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const teacher = createTeacherFeature(context, options.teacher);
   const bundles = createBundlesFeature(context, { library: packs.library, trustedRootFiles });
   const downloads = createDownloadsFeature(context, packs.library, { trustedRootFiles, log });
-  const sync = createSyncFeature(context);
+  const sync = createSyncFeature(context, { log });
   const features = [app, storage, packs, drives, lessons, materials, teacher, downloads, bundles, sync];
 
   // A missing handler here is a type error: every contract method must be implemented once.

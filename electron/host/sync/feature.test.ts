@@ -80,6 +80,29 @@ describe('host sync feature (real cloud)', () => {
     await expect(feature.handlers['sync.enroll']({ cloudUrl: 'ftp://x', code: 'ABCD-EFGH-JKLM' })).rejects.toMatchObject({ code: 'sync.bad-cloud-url' });
   });
 
+  it('enrolls at start from the file npm start hands it (when not enrolled yet), then deletes the file', async () => {
+    const school = world.counties[0]!.schools[0]!;
+    const file = await expectOk(call(cloud.url, 'POST', `/api/v1/admin/schools/${school.id}/enrollment-file`, { deviceName: '本机' }, world.counties[0]!.adminToken));
+    const startDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tp-host-sync-start-'));
+    try {
+      const filePath = path.join(startDir, 'first-run.tpenroll.json');
+      await fs.writeFile(filePath, JSON.stringify(file));
+      const ctx: HostContext = { dataDir: startDir, events: createEventHub(() => {}), shell: 'browser', electronVersion: null, safeMode: false, appVersion: '0.1.0-test' };
+      const feature = createSyncFeature(ctx, { startupEnrollmentFile: filePath });
+      expect(await feature.handlers['sync.status']({})).toMatchObject({ enrolled: true, deviceId: file.deviceId, school: { id: school.id } });
+      await expect(fs.stat(filePath)).rejects.toMatchObject({ code: 'ENOENT' });
+      // A damaged file at start leaves the device as it was (not enrolled here) and says why in the log.
+      await fs.rm(path.join(startDir, 'sync'), { recursive: true, force: true });
+      await fs.writeFile(filePath, '{"format":"teachpoint-enrollment/1"}');
+      const logged: string[] = [];
+      const again = createSyncFeature(ctx, { startupEnrollmentFile: filePath, log: (m) => logged.push(m) });
+      expect(await again.handlers['sync.status']({})).toMatchObject({ enrolled: false });
+      expect(logged.join('\n')).toMatch(/teachpoint-enrollment\/1/);
+    } finally {
+      await fs.rm(startDir, { recursive: true, force: true });
+    }
+  });
+
   it('only protocol paths of the enrolled cloud can be requested', () => {
     const schema = bridgeMethods['sync.request'].request;
     for (const bad of ['/api/v2/push', 'http://evil/api/v1/push', '/api/v1/../admin', '/api/v1//x', '/blobs/abc', '/api/v1/push?x=1']) {

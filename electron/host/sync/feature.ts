@@ -16,8 +16,14 @@ import { forgetSyncCredentials, normaliseCloudUrl, readSyncCredentials, writeSyn
 
 export type SyncMethod = 'sync.status' | 'sync.enroll' | 'sync.enrollFromFile' | 'sync.request' | 'sync.forget' | 'sync.setClassHours';
 
+/** Env var: an enrollment file the host enrolls from at start when not enrolled yet, then deletes (npm start's embedded cloud). */
+export const ENROLLMENT_FILE_ENV = 'TEACHPOINT_ENROLLMENT_FILE';
+
 export interface SyncFeatureOptions {
   now?: () => Date;
+  /** Enroll from this file at start if the device is not enrolled, then delete it (default: ENROLLMENT_FILE_ENV). */
+  startupEnrollmentFile?: string | null;
+  log?: (msg: string) => void;
   /** Timeout of the enrollment request (default 30 s). */
   enrollTimeoutMs?: number;
 }
@@ -39,10 +45,39 @@ function badCloudUrl(cloudUrl: string): TeachPointError {
   return new TeachPointError('sync.bad-cloud-url', { zh: `云端地址“${cloudUrl}”不对，应以 http:// 或 https:// 开头，例如 https://jiaoxue.example.cn。`, en: `“${cloudUrl}” is not a cloud address; it must start with http:// or https://, e.g. https://jiaoxue.example.cn.` });
 }
 
+/** The credentials an offline enrollment file (`teachpoint-enrollment/1`) carries, or a bilingual refusal. */
+function credentialsFromEnrollmentText(text: string, now: Date): SyncCredentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    parsed = undefined;
+  }
+  const enrollment = EnrollmentFileSchema.safeParse(parsed);
+  if (!enrollment.success) {
+    throw new TeachPointError('sync.bad-enrollment-file', { zh: '这不是教学点课堂的登记文件（teachpoint-enrollment/1），或文件已损坏。请向县电教馆重新要一个。', en: 'This is not a TeachPoint enrollment file (teachpoint-enrollment/1), or it is damaged. Ask the county office for a new one.' });
+  }
+  const f = enrollment.data;
+  return { cloudUrl: f.cloudUrl, deviceId: f.deviceId, token: f.token, school: f.school, enrolledAt: now.toISOString(), via: 'file' };
+}
+
 export function createSyncFeature(ctx: HostContext, options: SyncFeatureOptions = {}): HostFeature<SyncMethod> {
   const now = options.now ?? (() => new Date());
+  const startupFile = options.startupEnrollmentFile === undefined ? process.env[ENROLLMENT_FILE_ENV] || null : options.startupEnrollmentFile;
+  // Every handler waits for it, so the first sync.status already shows the device enrolled.
+  const startup = startupFile ? enrollAtStartup(startupFile) : Promise.resolve();
+
+  async function enrollAtStartup(file: string): Promise<void> {
+    try {
+      if (!(await readSyncCredentials(ctx.dataDir))) await writeSyncCredentials(ctx.dataDir, credentialsFromEnrollmentText(await fs.readFile(file, 'utf8'), now()));
+      await fs.rm(file, { force: true });
+    } catch (err) {
+      options.log?.(`[sync] enrollment from ${file} at start failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   async function status(): Promise<SyncHostStatus> {
+    await startup;
     const [credentials, classHours] = await Promise.all([readSyncCredentials(ctx.dataDir), readClassHours(ctx.dataDir)]);
     return {
       enrolled: credentials !== null,
@@ -99,21 +134,11 @@ export function createSyncFeature(ctx: HostContext, options: SyncFeatureOptions 
             throw new TeachPointError('sync.enrollment-file-unreadable', { zh: `读不到登记文件 ${file}。请确认U盘已插好、文件还在。`, en: `Cannot read the enrollment file ${file}. Check that the USB stick is in and the file is there.` }, { path: file });
           }
         }
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-        } catch {
-          parsed = undefined;
-        }
-        const enrollment = EnrollmentFileSchema.safeParse(parsed);
-        if (!enrollment.success) {
-          throw new TeachPointError('sync.bad-enrollment-file', { zh: '这不是教学点课堂的登记文件（teachpoint-enrollment/1），或文件已损坏。请向县电教馆重新要一个。', en: 'This is not a TeachPoint enrollment file (teachpoint-enrollment/1), or it is damaged. Ask the county office for a new one.' });
-        }
-        const f = enrollment.data;
-        return save({ cloudUrl: f.cloudUrl, deviceId: f.deviceId, token: f.token, school: f.school, enrolledAt: now().toISOString(), via: 'file' });
+        return save(credentialsFromEnrollmentText(text, now()));
       },
 
       'sync.request': async ({ path: apiPath, body, gzip, timeoutMs }) => {
+        await startup;
         const credentials = await readSyncCredentials(ctx.dataDir);
         if (!credentials) {
           throw new TeachPointError('sync.not-enrolled', { zh: '本机还没有登记到云端。请老师在“设置 → 云端同步”中输入县电教馆给的登记码。', en: 'This computer is not enrolled with the cloud yet. In Settings → Cloud sync, enter the code from the county office.' });
