@@ -17,7 +17,9 @@ import type { Db } from '../db/db';
 import { call, dbKinds, enrollDevice, expectOk, freshDb, seedWorld, startTestCloud, stopSharedPostgres, type TestCloud, type World } from '../testing/harness';
 import { localPackEnvironment, rawRequest, uploadPack } from '../testing/packs';
 import { startS3Server, type TestS3Server } from '../testing/s3-server';
+import { packEnvironment } from './environment';
 import { packFacets } from './publish';
+import { LocalDiskBlobStorage } from './storage/local-disk';
 
 afterAll(stopSharedPostgres);
 
@@ -105,6 +107,30 @@ describe.each(dbKinds())('packs on %s', (kind) => {
     // Not signed in → no upload at all.
     const anonymous = await rawRequest(`${cloud.url}/api/v1/admin/packs`, { method: 'POST', headers: { authorization: 'Bearer tps_nope', 'content-type': 'application/octet-stream' }, body: Buffer.from('PK') });
     expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses an upload over the size limit (413) and answers 503 without a root key, spooling nothing', async () => {
+    const small = join(dir, 'small');
+    const limited = await startTestCloud(db, { packs: packEnvironment(new LocalDiskBlobStorage(join(small, 'blobs')), { trustedRoots: [] }, { spoolDir: join(small, 'uploads'), maxPackBytes: 100_000 }) });
+    try {
+      // The whole body in one write: the cloud answers 413 from Content-Length without reading it.
+      const big = await rawRequest(`${limited.url}/api/v1/admin/packs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${A().adminToken}`, 'content-type': 'application/octet-stream' },
+        body: readFileSync(v1.path),
+      });
+      expect(big.status).toBe(413);
+      const error = JSON.parse(big.body.toString('utf8')).error;
+      expect(error.code).toBe('push.too-large');
+      expect(error.message.zh).toMatch(/TEACHPOINT_MAX_PACK_BYTES/);
+      const tiny = await writeTestPack(join(dir, 'tiny'), { id: 'cn.test.tiny', blobs: [{ seed: 'tiny', size: 1000 }] });
+      const noRoot = await uploadPack(limited.url, A().adminToken, tiny.path);
+      expect(noRoot.status).toBe(503);
+      expect(noRoot.body.error.message.zh).toMatch(/根公钥/);
+      expect(countFiles(small)).toBe(0);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('publishes a verified pack, then a new version storing only its new blobs', async () => {
