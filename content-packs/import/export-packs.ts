@@ -97,7 +97,7 @@ export async function exportPacks(ids: readonly string[], toDir: string, options
 }
 
 /** DEFLATE text the way tpk build does (VTT, HTML, JSON, CSS, JS, SVG); media stays STORE. */
-function isText(mime: string): boolean {
+export function isText(mime: string): boolean {
   const m = mime.toLowerCase();
   return m.startsWith('text/') || m.includes('json') || m.includes('javascript') || m.includes('xml') || m.includes('svg');
 }

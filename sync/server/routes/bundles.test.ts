@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../../common/ids/uuidv7';
 import { formatTrustFile } from '../../../content-packs/format/trust';
 import { testTrust, writeTestPack } from '../../../content-packs/import/test-helpers';
+import { readPackIdentity } from '../../../content-packs/node/pack-identity';
+import { verifyPackFile } from '../../../content-packs/node/verify';
 import {
   PROGRESS_BUNDLE_FORMAT,
   parseInboundBundle,
@@ -25,6 +27,9 @@ import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
 import { openPglite } from '../db/pglite';
 import { openPostgres } from '../db/postgres';
+import { packEnvironmentFromEnv } from '../packs/environment';
+import { publishPackFile } from '../packs/publish';
+import { releasePacks } from '../packs/releases';
 import { call, dbKinds, enrollDevice, expectOk, freshDb, pgliteTemplate, seedWorld, sharedPostgres, startTestCloud, stopSharedPostgres, type DbKind, type Json, type TestCloud, type World } from '../testing/harness';
 
 afterAll(stopSharedPostgres);
@@ -168,14 +173,14 @@ describe.each(dbKinds())('USB bundles on %s', (kind: DbKind) => {
     // The CLI opens its own connection: a PGlite data dir made from the migrated template, or a PostgreSQL database.
     let env: NodeJS.ProcessEnv;
     let seedDb: Db;
+    const dataDir = join(tmp, 'cloud-data');
     if (kind === 'pglite') {
-      const dataDir = join(tmp, 'cloud-data');
       seedDb = await openPglite(join(dataDir, 'pglite'), { loadDataDir: await pgliteTemplate() });
       env = { TEACHPOINT_CLOUD_DATA: dataDir };
     } else {
       const url = await (await sharedPostgres()).createDatabase();
       seedDb = await openPostgres(url);
-      env = { DATABASE_URL: url };
+      env = { DATABASE_URL: url, TEACHPOINT_CLOUD_DATA: dataDir };
     }
     await migrate(seedDb);
     const { makeContext } = await import('../context');
@@ -185,6 +190,13 @@ describe.each(dbKinds())('USB bundles on %s', (kind: DbKind) => {
     const county = await createCounty(seedDb, null, '丙县');
     const school = await createSchool(seedDb, null, { countyId: county.id, name: '丙县第一教学点' });
     const file = await createEnrollmentFile(ctx, null, school.id, '教师机');
+    // A pack the county published to the cloud and released to this school (B2's storage): bundle-out rebuilds its .tpk.
+    const trust = await testTrust();
+    const rootPub = join(tmp, 'root.pub');
+    writeFileSync(rootPub, formatTrustFile(trust.root.publicKeyFile));
+    const released = await writeTestPack(join(tmp, 'published'), { id: 'cn.test.released', blobs: [{ seed: 'rel1', size: 3000 }, { seed: 'rel2', size: 200, mime: 'text/vtt' }] });
+    await publishPackFile(ctx, packEnvironmentFromEnv({ TEACHPOINT_TRUST_ROOTS: rootPub }, dataDir), null, released.path, 'cn.test.released-v1.tpk');
+    await releasePacks(ctx, null, { packId: 'cn.test.released', version: 1 }, { schoolIds: [school.id] });
     await seedDb.close();
 
     const bundle = makeBundle({ deviceId: file.deviceId, token: file.token }, school.id, 2, 25);
@@ -210,18 +222,25 @@ describe.each(dbKinds())('USB bundles on %s', (kind: DbKind) => {
     expect(bad.stderr).toMatch(/bundle\./);
 
     // Inbound: a county key + certificate, one pack; the device-side check accepts it and refuses one changed byte.
-    const trust = await testTrust();
     writeFileSync(join(tmp, 'county.key'), formatTrustFile(trust.county.privateKeyFile));
     writeFileSync(join(tmp, 'county.cert'), formatTrustFile(trust.cert));
     const pack = await writeTestPack(join(tmp, 'built'), { id: 'cn.test.bundle', blobs: [{ seed: 'b1', size: 2048 }] });
     const out = await run(['bundle-out', '--school', school.id, '--key', 'county.key', '--cert', 'county.cert', '--pack', pack.path, '--out', 'stick', '--json']);
     expect(out.code, out.stderr).toBe(0);
     const names = readdirSync(join(tmp, 'stick', 'TeachPoint')).sort();
-    expect(names).toEqual(['TeachPoint-下发-丙县第一教学点-' + new Date().toISOString().slice(0, 10).replace(/-/g, '') + '.tpinbound', 'cn.test.bundle-v1.tpk'].sort());
+    expect(names).toEqual(['TeachPoint-下发-丙县第一教学点-' + new Date().toISOString().slice(0, 10).replace(/-/g, '') + '.tpinbound', 'cn.test.bundle-v1.tpk', 'cn.test.released-v1.tpk'].sort());
+    // The rebuilt pack is the published one: same manifest, and it verifies blob by blob against the root.
+    const rebuilt = join(tmp, 'stick', 'TeachPoint', 'cn.test.released-v1.tpk');
+    expect((await readPackIdentity(rebuilt)).manifestSha256).toBe((await readPackIdentity(released.path)).manifestSha256);
+    expect((await verifyPackFile(rebuilt, { trustedRoots: [trust.root.publicKeyFile] })).ok).toBe(true);
     const inboundBytes = readFileSync(join(tmp, 'stick', 'TeachPoint', names.find((n) => n.endsWith('.tpinbound'))!));
     const parsed = parseInboundBundle(inboundBytes);
     expect(parsed.body.school.id).toBe(school.id);
-    expect(parsed.body.packs).toEqual([expect.objectContaining({ file: 'cn.test.bundle-v1.tpk', packId: 'cn.test.bundle', version: 1 })]);
+    expect(parsed.body.packs).toEqual([
+      expect.objectContaining({ file: 'cn.test.released-v1.tpk', packId: 'cn.test.released', version: 1 }),
+      expect.objectContaining({ file: 'cn.test.bundle-v1.tpk', packId: 'cn.test.bundle', version: 1 }),
+    ]);
+    expect(parsed.body.pull.changes.packReleases).toEqual([expect.objectContaining({ packId: 'cn.test.released', version: 1 })]);
     expect(parsed.body.pull.changes.learners).toHaveLength(1);
     expect(parsed.body.acks).toEqual([{ deviceId: file.deviceId, bundleIds: [bundle.bundleId] }]);
     const roots = [trust.root.publicKeyFile];

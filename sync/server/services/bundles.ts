@@ -7,7 +7,13 @@
  * - `buildInboundBundle`: one school's records (a pull from the beginning), the acks of its
  *   ingested progress bundles and its released packs, signed with a county publisher key.
  */
+import { createWriteStream, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { TeachPointError } from '../../../common/errors/errors';
+import { manifestBlobs, type PackManifest } from '../../../content-packs/format/manifest';
+import { exportFileName, isText } from '../../../content-packs/import/export-packs';
+import { writePack } from '../../../content-packs/node/pack-writer';
 import { fromHex } from '../../../content-packs/format/encoding';
 import type { PrivateKeyFile, Certificate } from '../../../content-packs/format/trust';
 import {
@@ -22,6 +28,8 @@ import {
 import { PROTOCOL_VERSION } from '../../protocol/version';
 import type { StaffAuth } from '../auth/auth';
 import type { CloudContext } from '../context';
+import type { BlobStorage } from '../packs/storage/blob-storage';
+import { LocalDiskBlobStorage } from '../packs/storage/local-disk';
 import { tooLarge } from '../body';
 import { httpError } from '../errors';
 import { newId } from '../ids';
@@ -143,4 +151,49 @@ export async function buildInboundBundle(ctx: CloudContext, staff: StaffAuth | n
     certificate: options.certificate,
   };
   return { bytes: await encodeInboundBundle(body, options.key), body };
+}
+
+/**
+ * The packs released to a school (newest version of each, withdrawn ones left out), rebuilt as
+ * `.tpk` files in `dir` from the stored manifest, signature and blobs — byte-identical pack
+ * contents, so the device verifies them exactly like the county's original file. Written to a temp
+ * name, hash-checked while written, then renamed. Blobs in S3 are spooled through `dir` first.
+ */
+export async function writeReleasedPacks(ctx: CloudContext, blobs: BlobStorage, schoolId: string, dir: string, skipPackIds: ReadonlySet<string> = new Set()): Promise<InboundPack[]> {
+  const r = await ctx.db.query<{ pack_id: string; version: number; manifest: Uint8Array; signature: Uint8Array; manifest_sha256: string }>(
+    `SELECT DISTINCT ON (r.pack_id) r.pack_id, r.version, v.manifest, v.signature, v.manifest_sha256
+       FROM pack_releases r JOIN pack_versions v ON v.pack_id = r.pack_id AND v.version = r.version
+      WHERE r.school_id = $1 AND NOT r.deleted
+      ORDER BY r.pack_id, r.version DESC`,
+    [schoolId],
+  );
+  const out: InboundPack[] = [];
+  const spool = join(dir, `.teachpoint-spool-${process.pid}`);
+  try {
+    for (const row of r.rows.filter((x) => !skipPackIds.has(x.pack_id))) {
+      const manifestBytes = new Uint8Array(row.manifest);
+      const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as PackManifest;
+      const sources = [];
+      for (const b of manifestBlobs(manifest)) {
+        let source: string;
+        if (blobs instanceof LocalDiskBlobStorage) source = blobs.pathOf(b.sha256);
+        else {
+          await fsp.mkdir(spool, { recursive: true });
+          source = join(spool, b.sha256);
+          await pipeline(await blobs.read(b.sha256), createWriteStream(source));
+        }
+        sources.push({ sha256: b.sha256, size: b.size, source, compress: isText(b.mime) });
+      }
+      const file = exportFileName({ id: row.pack_id, version: Number(row.version) });
+      const target = join(dir, file);
+      const temp = `${target}.${process.pid}.tmp`;
+      const written = await writePack({ out: temp, manifestBytes, signatureBytes: new Uint8Array(row.signature), blobs: sources });
+      await fsp.rename(temp, target);
+      out.push({ file, packId: row.pack_id, version: Number(row.version), manifestSha256: row.manifest_sha256, bytes: written.size });
+      await fsp.rm(spool, { recursive: true, force: true });
+    }
+  } finally {
+    await fsp.rm(spool, { recursive: true, force: true });
+  }
+  return out;
 }
