@@ -4,8 +4,8 @@
 // The device's real downloader (electron/host/downloads/pack-download.ts: manifest + signature +
 // chain, Range/If-Range resume from partial files, hash-as-it-arrives, verify-then-move, the
 // importer's index switch) fetches a signed pack of random bytes from a Range-capable stand-in of
-// the cloud's pack routes (tests/downloads/pack-server.ts) over a simulated downstream link in that
-// server: blob bodies paced at --rate-mbps MB/s (decimal; one schedule for all connections), the
+// the cloud's pack routes (tests/downloads/pack-server.ts, in its own process: _download-server.ts)
+// over a simulated downstream link in that server: blob bodies paced at --rate-mbps MB/s (decimal; one schedule for all connections), the
 // link cut (socket destroyed) after a seeded random number of body bytes in [--cut-min-mb,
 // --cut-max-mb], drawn again after each cut. (Not tests/faults/proxy.ts: its throttle schedules
 // every 1 KiB slice on its own timer, and timers due in the same millisecond can fire out of order —
@@ -19,15 +19,17 @@
 //  - sentOverheadBytes = blob body bytes the server sent minus pack bytes: bytes a cut destroyed in
 //    flight (in socket buffers) and were sent again — reported, not a target.
 // Last line: {"bench":"download","goodputRatio":…,"maxRetransferredBytes":…,"cuts":…,"bytes":…,…}
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DownloadRequest } from '../../common/bridge/methods/downloads';
 import { PackLibrary } from '../../content-packs/device/pack-library';
+import { formatTrustFile, type PublicKeyFile } from '../../content-packs/format/trust';
 import { loadTrust } from '../../content-packs/import/open-verified';
-import { enrolTestRoot, writeTestPack } from '../../content-packs/import/test-helpers';
 import { DOWNLOAD_CHUNK_BYTES } from '../../electron/host/downloads/blob-download';
 import { downloadPack } from '../../electron/host/downloads/pack-download';
-import { startPackServer } from '../downloads/pack-server';
-import { seededRandom } from '../faults/proxy';
 import { benchDir, printResult } from './_harness';
 
 const args = process.argv.slice(2);
@@ -36,7 +38,7 @@ const num = (name: string, dflt: number): number => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const MB = 1_000_000;
-const totalMb = num('mb', 200);
+const totalBytes = num('mb', 200) * MB;
 const blobCount = num('blobs', 8);
 const rateBytes = num('rate-mbps', 8) * MB;
 const cutMin = Math.round(num('cut-min-mb', 8) * MB);
@@ -44,27 +46,29 @@ const cutMax = Math.round(num('cut-max-mb', 40) * MB);
 const seed = num('seed', 20261201);
 
 const { dir, cleanup } = benchDir('download');
-const random = seededRandom(seed);
-const server = await startPackServer({ link: { bytesPerSecond: rateBytes, nextCut: () => cutMin + Math.floor(random() * (cutMax - cutMin + 1)) } });
+const cloud = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '_download-server.ts'), JSON.stringify({ dir, totalBytes, blobs: blobCount, rateBytes, cutMin, cutMax, seed })], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const lines = createInterface({ input: cloud.stdout! })[Symbol.asyncIterator]();
+const nextLine = async (): Promise<string> => {
+  const r = await lines.next();
+  if (r.done) throw new Error('the bench cloud process exited');
+  return r.value;
+};
 try {
-  // Several blobs of slightly different sizes (random bytes: nothing compresses), ≥ --mb in all.
-  const each = Math.ceil((totalMb * MB) / blobCount);
-  const pack = await writeTestPack(join(dir, 'packs'), {
-    id: 'cn.bench.download',
-    version: 1,
-    blobs: Array.from({ length: blobCount }, (_, i) => ({ seed: `bench-dl-${seed}-${i}`, size: each + i * 4099, title: `第${i + 1}课` })),
-  });
-  const release = await server.publish(pack);
+  const served = JSON.parse(await nextLine()) as { origin: string; token: string; release: DownloadRequest; rootPublicKeyFile: PublicKeyFile };
+  const { release } = served;
   const dataDir = join(dir, 'device');
-  await enrolTestRoot(dataDir);
+  mkdirSync(join(dataDir, 'trust'), { recursive: true });
+  writeFileSync(join(dataDir, 'trust', 'province-root.pub'), formatTrustFile(served.rootPublicKeyFile));
   const library = new PackLibrary({ dataDir });
   const started = process.hrtime.bigint();
   const phases: string[] = [];
   let lastState = '';
   const result = await downloadPack({
     library,
-    cloudUrl: server.origin,
-    token: server.token,
+    cloudUrl: served.origin,
+    token: served.token,
     release,
     trust: await loadTrust(dataDir),
     reserveBytes: 0,
@@ -77,11 +81,12 @@ try {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const installed = (await library.list()).some((p) => p.id === release.packId && p.version === release.version);
   if (!installed) throw new Error('the pack was not installed');
-  const sent = [...server.bodyBytesSent.values()].reduce((a, b) => a + b, 0);
+  cloud.stdin!.write('stats\n');
+  const stats = JSON.parse(await nextLine()) as { linkCuts: number; bodyBytesSent: number; blobRequests: number };
   const goodput = release.totalBytes / seconds;
   console.error(
     `download: ${(release.totalBytes / MB).toFixed(1)} MB in ${seconds.toFixed(1)} s through a ${(rateBytes / MB).toFixed(1)} MB/s link, ` +
-      `${result.transfer.cuts} cuts (link counted ${server.linkCuts()}), ${server.blobRequests.length} blob requests; load ${loadavg()[0]!.toFixed(1)}; phases ${phases.join(' ')}`,
+      `${result.transfer.cuts} cuts (link counted ${stats.linkCuts}), ${stats.blobRequests} blob requests; load ${loadavg()[0]!.toFixed(1)}; phases ${phases.join(' ')}`,
   );
   printResult({
     bench: 'download',
@@ -92,11 +97,12 @@ try {
     bytes: release.totalBytes,
     seconds: Number(seconds.toFixed(2)),
     linkBytesPerSecond: rateBytes,
-    sentOverheadBytes: sent - release.totalBytes,
+    sentOverheadBytes: stats.bodyBytesSent - release.totalBytes,
     blobs: blobCount,
     loadAvg1: Number(loadavg()[0]!.toFixed(2)),
   });
 } finally {
-  await server.close();
+  cloud.stdin!.end();
+  if (cloud.exitCode === null && cloud.signalCode === null) await new Promise((r) => cloud.once('exit', r));
   cleanup();
 }
