@@ -10,6 +10,7 @@ import { ReportsPage } from '../features/reports/ReportsPage';
 import { SearchPage } from '../features/search/SearchPage';
 import { StudentIdleWatcher } from '../features/student/StudentIdleWatcher';
 import { StudentPage } from '../features/student/StudentPage';
+import { SyncProvider } from '../features/sync/sync-context';
 import { RequireTeacher } from '../features/teacher/RequireTeacher';
 import { TeacherModeProvider } from '../features/teacher/teacher-mode';
 import { TeacherPage } from '../features/teacher/TeacherPage';
@@ -68,7 +69,9 @@ export function AppProviders({ services, i18n, children }: { services: Services;
     <I18nextProvider i18n={i18n}>
       <ServicesProvider services={services}>
         <TeacherModeProvider>
-          <ErrorBoundary>{children}</ErrorBoundary>
+          <SyncProvider>
+            <ErrorBoundary>{children}</ErrorBoundary>
+          </SyncProvider>
         </TeacherModeProvider>
       </ServicesProvider>
     </I18nextProvider>

@@ -60,7 +60,7 @@ describe('app shell (real Chromium, fake bridge)', () => {
     await expect.element(page.getByRole('link', { name: '教师' })).toBeVisible();
     await expect.element(page.getByRole('link', { name: '学生' })).toBeVisible();
     await expect.element(page.getByRole('heading', { level: 1, name: '资源库' })).toBeVisible();
-    await expect.element(page.getByRole('status', { name: '同步状态' })).toHaveTextContent('云端同步尚未设置');
+    await expect.element(page.getByRole('status', { name: '同步状态' })).toHaveTextContent('云端同步：未登记');
     await expect.element(page.getByText('可用 12.3 GB / 共 250 GB')).toBeVisible();
     // The footer is one line (version, disk); Node version and data folder are on the About page only.
     const footer = page.getByRole('contentinfo');

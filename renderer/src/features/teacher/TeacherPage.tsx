@@ -9,6 +9,7 @@ import { AssignPanel } from '../people/AssignPanel';
 import { ClassesPanel } from '../people/ClassesPanel';
 import { listClasses } from '../../db/people';
 import { readStudentIdleSeconds, STUDENT_IDLE_CHOICES, useLive, writeStudentIdleSeconds } from '../people/signed-in';
+import { CloudSyncPanel } from '../sync/CloudSyncPanel';
 import { UsbBundles } from '../sync/UsbBundles';
 import { PinPanel } from './PinPanel';
 import { useTeacherMode } from './teacher-mode';
@@ -46,6 +47,7 @@ export function TeacherPage() {
       <ClassesPanel selectedId={classId} onSelect={(id) => setParams(id ? { class: id } : {}, { replace: true })} />
       {classId ? <AssignFor classId={classId} /> : null}
       <TeacherSettings />
+      <CloudSyncPanel />
       <UsbBundles />
       <section className="card" aria-labelledby="my-materials">
         <h2 id="my-materials">{t('teacher.materialsTitle')}</h2>
