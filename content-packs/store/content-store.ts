@@ -470,7 +470,8 @@ export class ContentStore {
     let fd: number;
     try {
       await sfs.mkdir(join(this.tmpDir, PARTIAL_DIR));
-      fd = await sfs.open(path, 'a+', 0o644);
+      // Not 'a': positional writes must land where asked (O_APPEND ignores the position on Linux).
+      fd = await sfs.open(path, 'r+').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? sfs.open(path, 'w+', 0o644) : Promise.reject(err)));
     } catch (err) {
       throw destinationError(err, { path });
     }
