@@ -264,7 +264,9 @@ export class ContentStore {
   }
 
   private async copyRangeOffThread(sourceFd: number, offset: number, length: number, sha256: string, options: CopyOptions): Promise<PendingBlob> {
-    if (options.checkSource) await options.checkSource();
+    // With sourcePath the worker opens the source itself and checks its size: no stat here (one
+    // main-thread round trip less per blob — with many small blobs the workers waited for them).
+    if (options.checkSource && options.sourcePath === undefined) await options.checkSource();
     if (options.signal?.aborted) throw storeError('store.cancelled');
     const { tmp, fd } = await this.openTemp(sha256);
     const outcome = await this.fs.copyRange!({

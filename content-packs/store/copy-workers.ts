@@ -16,42 +16,7 @@ const fs = require('fs');
 const crypto = require('crypto');
 // Progress is reported per 4 MiB, not per chunk: fewer messages for the main thread to handle.
 const PROGRESS_BYTES = 4 * 1024 * 1024;
-// Direct I/O needs the memory address, file offset and length aligned; 4096 covers every logical block size.
-const ALIGN = 4096;
-const O_DIRECT = fs.constants.O_DIRECT;
-// False after the filesystem refused direct I/O once (tmpfs, some FUSE mounts): buffered writes from then on.
-let directWorks = O_DIRECT !== undefined && process.env.TP_COPY_DIRECT !== '0';
 let buf = null;
-// WebAssembly memory is allocated in whole 64 KiB pages, page-aligned, as O_DIRECT needs;
-// a Buffer from allocUnsafe has no alignment guarantee (then direct I/O is not used).
-function chunkBuffer(size) {
-  if (directWorks) {
-    try { const mem = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) }); return { buf: Buffer.from(mem.buffer), aligned: true }; } catch (e) {}
-  }
-  return { buf: Buffer.allocUnsafe(size), aligned: false };
-}
-let aligned = false;
-// A second, O_DIRECT descriptor of the very file dstFd is open on (Linux: /proc/self/fd reopens
-// it), so the bytes land exactly where the store's fs seam pointed dstFd. -1: use dstFd only.
-function openDirect(dstFd) {
-  try { return fs.openSync('/proc/self/fd/' + dstFd, fs.constants.O_WRONLY | O_DIRECT); } catch (e) { return -1; }
-}
-// Write one chunk at \`pos\` (a multiple of the chunk size): its aligned part with direct I/O when
-// possible (no copy into the page cache, no dirty pages for the flush to write back later: the
-// bytes go from this buffer to the disk), the rest through the ordinary fd.
-function writeChunk(dstFd, directFd, got, pos) {
-  let w = 0;
-  const whole = got - (got % ALIGN);
-  if (directFd >= 0 && whole > 0) {
-    try {
-      w = fs.writeSync(directFd, buf, 0, whole, pos);
-    } catch (e) {
-      if (e.code !== 'EINVAL') throw e;
-      directWorks = false;
-    }
-  }
-  while (w < got) w += fs.writeSync(dstFd, buf, w, got - w, pos + w);
-}
 parentPort.on('message', (job) => {
   const { id, srcFd, offset, length, dstFd, chunk, expected, sourcePath, sourceSize, cancel, fsync } = job;
   const flag = new Int32Array(cancel);
@@ -59,21 +24,23 @@ parentPort.on('message', (job) => {
   // Own fd per job: each open file has its own readahead window, so several workers reading
   // different blobs of the same pack do not break each other's sequential readahead.
   let ownFd = -1;
-  let directFd = -1;
   try {
-    if (sourcePath) { side = 'gone'; ownFd = fs.openSync(sourcePath, 'r'); side = 'source'; }
+    if (sourcePath) {
+      // The stick must still hold the same file (the main thread does not stat it per blob for this path).
+      side = 'gone';
+      ownFd = fs.openSync(sourcePath, 'r');
+      if (sourceSize >= 0 && fs.fstatSync(ownFd).size !== sourceSize) { const e = new Error('source size changed'); e.code = 'ESTALE'; throw e; }
+      side = 'source';
+    }
     const inFd = ownFd >= 0 ? ownFd : srcFd;
-    if (!buf || buf.length < chunk) ({ buf, aligned } = chunkBuffer(chunk));
-    // Chunks start at multiples of ALIGN so that all but a blob's last few bytes can go direct.
-    const step = chunk > ALIGN ? chunk - (chunk % ALIGN) : chunk;
-    if (aligned && directWorks && length >= ALIGN) directFd = openDirect(dstFd);
+    if (!buf || buf.length < chunk) buf = Buffer.allocUnsafe(chunk);
     const h = crypto.createHash('sha256');
     let pos = 0;
     let sinceCheck = 0;
     let unreported = 0;
     while (pos < length) {
       if (Atomics.load(flag, 0) !== 0) { parentPort.postMessage({ id, type: 'error', kind: 'cancelled' }); return; }
-      const want = Math.min(step, length - pos);
+      const want = Math.min(chunk, length - pos);
       side = 'source';
       let got = 0;
       while (got < want) {
@@ -84,7 +51,8 @@ parentPort.on('message', (job) => {
       if (got < want) { parentPort.postMessage({ id, type: 'error', kind: 'truncated', got: pos + got }); return; }
       h.update(got === buf.length ? buf : buf.subarray(0, got));
       side = 'dest';
-      writeChunk(dstFd, directWorks ? directFd : -1, got, pos);
+      let w = 0;
+      while (w < got) w += fs.writeSync(dstFd, buf, w, got - w, pos + w);
       pos += got;
       sinceCheck += got;
       unreported += got;
@@ -106,7 +74,6 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id, type: 'error', kind: side, code: e && e.code, message: String(e && e.message) });
   } finally {
     if (ownFd >= 0) try { fs.closeSync(ownFd); } catch (e) {}
-    if (directFd >= 0) try { fs.closeSync(directFd); } catch (e) {}
   }
 });
 `;
@@ -244,8 +211,12 @@ export class CopyWorkerPool {
   }
 }
 
-/** Jobs queued per worker: 2 = one running, the next one ready. */
-export const COPY_QUEUE_DEPTH = 2;
+/**
+ * Jobs queued per worker: one running, the next ones ready. Each job needs main-thread round trips
+ * before it is posted (locate the entry, open the temp file) and the rename after; with many small
+ * blobs (~0.5 ms of copying each) a worker holding only its next job waited for the main thread.
+ */
+export const COPY_QUEUE_DEPTH = 8;
 
 /** Copies in flight: one per core (hashing is the CPU cost), at least 2 so one blob's I/O wait overlaps another's hashing, at most 4. */
 export function defaultCopyConcurrency(): number {
