@@ -288,6 +288,8 @@ describe('county dashboard in Chromium', () => {
     const { context, page } = await newPage();
     await signIn(page, 'province', 'province-password-1');
     await poll(() => page.locator('tr[data-school]').count()).toBe(4);
+    // Installed packs are named by their title once the pack is published (devices report ids).
+    expect(await page.locator(`tr[data-school="${A().schools[0]!.name}"]`).textContent()).toContain('测试资源包 cn.qingshan.math-g1 v1');
     await page.getByRole('combobox').selectOption({ label: '石河县' });
     await poll(() => page.locator('tr[data-school]').count()).toBe(2);
     await context.close();

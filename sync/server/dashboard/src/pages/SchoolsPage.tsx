@@ -1,6 +1,7 @@
 /** 教学点: every teaching point with its computers — last sync (red after 7 days), queued records, bytes to download, installed packs. */
 import { useTranslation } from 'react-i18next';
-import { api, countyQuery, type SchoolOverview } from '../api';
+import { pickTitle } from '../../../../../renderer/src/app/localized';
+import { api, countyQuery, type PackVersion, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
 import { bytes, count, isStale, relativeTime } from '../format';
 import { LoadView, useLoad } from '../load';
@@ -8,7 +9,11 @@ import { LoadView, useLoad } from '../load';
 export function SchoolsPage({ countyId }: PageProps) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const loaded = useLoad(() => api<SchoolOverview[]>('GET', `/admin/dashboard/schools${countyQuery(countyId)}`), countyId ?? '');
+  // Pack versions only to name the installed packs by title (devices report ids).
+  const loaded = useLoad(async () => {
+    const [schools, packs] = await Promise.all([api<SchoolOverview[]>('GET', `/admin/dashboard/schools${countyQuery(countyId)}`), api<PackVersion[]>('GET', '/admin/packs')]);
+    return { schools, titles: new Map(packs.map((p) => [p.packId, p.title])) };
+  }, countyId ?? '');
   const now = Date.now();
   return (
     <section aria-labelledby="schools-heading">
@@ -19,7 +24,7 @@ export function SchoolsPage({ countyId }: PageProps) {
         </button>
       </div>
       <LoadView loaded={loaded}>
-        {(schools) =>
+        {({ schools, titles }) =>
           schools.length === 0 ? (
             <p className="muted">{t('schools.empty')}</p>
           ) : (
@@ -45,7 +50,7 @@ export function SchoolsPage({ countyId }: PageProps) {
                 </thead>
                 <tbody>
                   {schools.map((s) => {
-                    const packs = [...new Set(s.devices.flatMap((d) => (d.installedPacks ?? []).map((p) => `${p.packId} v${p.version}`)))];
+                    const packs = [...new Set(s.devices.flatMap((d) => (d.installedPacks ?? []).map((p) => `${pickTitle(titles.get(p.packId), lng) ?? p.packId} v${p.version}`)))];
                     return (
                       <tr key={s.id} data-school={s.name}>
                         <th scope="row">
