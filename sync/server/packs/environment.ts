@@ -40,5 +40,5 @@ export function packEnvironmentFromEnv(env: NodeJS.ProcessEnv, dataDir: string):
 
 /** For tests and benches: given storage and roots, spooling to the OS temp dir. */
 export function packEnvironment(blobs: BlobStorage, trust: TrustInput, options: { spoolDir?: string; maxPackBytes?: number } = {}): PackEnvironment {
-  return { blobs, trust: async () => trust, spoolDir: options.spoolDir ?? tmpdir(), maxPackBytes: options.maxPackBytes ?? DEFAULT_MAX_PACK_BYTES };
+  return { blobs, trust: async () => trust, spoolDir: options.spoolDir ?? join(tmpdir(), 'teachpoint-cloud-uploads'), maxPackBytes: options.maxPackBytes ?? DEFAULT_MAX_PACK_BYTES };
 }

@@ -59,6 +59,7 @@ async function spoolUpload(env: PackEnvironment, req: FastifyRequest, body: Read
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw packTooLarge(limit);
   await fsp.mkdir(env.spoolDir, { recursive: true });
+  await dropStaleSpoolFiles(env.spoolDir);
   const file = join(env.spoolDir, `upload-${Date.now()}-${randomBytes(6).toString('hex')}.tpk`);
   let n = 0;
   const counter = new Transform({
@@ -75,6 +76,17 @@ async function spoolUpload(env: PackEnvironment, req: FastifyRequest, body: Read
     throw err;
   }
   return file;
+}
+
+/** Spool files a crashed process left behind (a day old: no upload takes that long, and other instances may share the dir). */
+async function dropStaleSpoolFiles(dir: string): Promise<void> {
+  const cutoff = Date.now() - 24 * 3600 * 1000;
+  for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith('upload-')) continue;
+    const path = join(dir, name);
+    const st = await fsp.stat(path).catch(() => null);
+    if (st && st.mtimeMs < cutoff) await fsp.rm(path, { force: true });
+  }
 }
 
 async function sendManifestPart(ctx: CloudContext, req: FastifyRequest, reply: FastifyReply, part: 'manifest' | 'signature'): Promise<FastifyReply> {

@@ -13,16 +13,16 @@ export default defineCloudCommand({
       return 2;
     }
     const env = packEnvironmentFromEnv(io.env, config.dataDir);
-    const results = [];
-    for (const arg of positionals) {
-      const file = resolve(io.cwd, arg);
-      const r = await withContext(config, (ctx) => publishPackFile(ctx, env, null, file, basename(file)));
-      results.push(r);
-      print(io, values, r, {
-        zh: `${r.alreadyPublished ? '已发布过' : '已发布'}：${r.packId} 第 ${r.version} 版（${r.title['zh-CN']}），新存 ${r.blobsStored}/${r.blobCount} 个文件，${r.bytesStored} 字节`,
-        en: `${r.alreadyPublished ? 'Already published' : 'Published'}: ${r.packId} v${r.version}, stored ${r.blobsStored} of ${r.blobCount} blobs, ${r.bytesStored} bytes`,
-      });
-    }
+    await withContext(config, async (ctx) => {
+      for (const arg of positionals) {
+        const file = resolve(io.cwd, arg);
+        const r = await publishPackFile(ctx, env, null, file, basename(file));
+        print(io, values, r, {
+          zh: `${r.alreadyPublished ? '已发布过' : '已发布'}：${r.packId} 第 ${r.version} 版（${r.title['zh-CN']}），新存 ${r.blobsStored}/${r.blobCount} 个文件，${r.bytesStored} 字节`,
+          en: `${r.alreadyPublished ? 'Already published' : 'Published'}: ${r.packId} v${r.version}, stored ${r.blobsStored} of ${r.blobCount} blobs, ${r.bytesStored} bytes`,
+        });
+      }
+    });
     return 0;
   },
 });
