@@ -22,7 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CLOUD_PORT, startEmbeddedCloud } from './lib/embedded-cloud.mjs';
-import { ensureRendererBuilt, repoRoot } from './lib/renderer-build.mjs';
+import { ensureDashboardBuilt, ensureRendererBuilt, repoRoot } from './lib/renderer-build.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => {
@@ -43,6 +43,14 @@ try {
 } catch (err) {
   console.error(`界面构建失败 / ${err.message}`);
   process.exit(1);
+}
+// …and the county dashboard the embedded cloud serves at /dashboard/ (the app runs without it).
+if (wantCloud) {
+  try {
+    ensureDashboardBuilt();
+  } catch (err) {
+    say(`县级管理后台构建失败，应用照常启动：${err.message}`, `Building the county dashboard failed; the app starts anyway: ${err.message}`);
+  }
 }
 
 // 2. sample packs presented as a USB stick
