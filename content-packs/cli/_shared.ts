@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the `tpk` commands (nuxt/cli style, STYLE §5): the command shape, a tiny
- * argument parser (Node 16 has no util.parseArgs in its typings; we need very little), common
- * flags, and bilingual output helpers. Files starting with "_" are not commands.
+ * The command toolkit of both command lines, `tpk` and the device's `teachpoint` (nuxt/cli style,
+ * STYLE §5): the command shape, a tiny argument parser (Node 16 has no util.parseArgs in its
+ * typings; we need very little), common flags, and bilingual output helpers. Files starting with
+ * "_" are not commands.
  */
 import { readFile } from 'node:fs/promises';
 import { TeachPointError, formatBilingual, isTeachPointError, type LocalizedText } from '../../common/errors/errors';
@@ -13,10 +14,14 @@ export interface ArgDef {
   /** Shown in help as the value name, e.g. <dir>. */
   valueName?: string;
   required?: boolean;
+  /** A string option that may be given more than once (`--trust a.pub --trust b.pub`): its value is a list. */
+  multiple?: boolean;
 }
 export type ArgDefs = Record<string, ArgDef>;
 
-export type ParsedValues<A extends ArgDefs> = { [K in keyof A]?: A[K]['type'] extends 'boolean' ? boolean : string };
+export type ParsedValues<A extends ArgDefs> = {
+  [K in keyof A]?: A[K]['type'] extends 'boolean' ? boolean : A[K]['multiple'] extends true ? string[] : string;
+};
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -32,6 +37,7 @@ export interface CommandContext<A extends ArgDefs> {
 }
 
 export interface CommandDef<A extends ArgDefs = ArgDefs> {
+  /** `usage` without the program name (`inspect <pack.tpk> [--json]`, `packs list [--json]`). */
   meta: { name: string; usage: string; description: LocalizedText };
   args: A;
   positionals?: { min: number; max: number; names: string[] };
@@ -59,7 +65,7 @@ export class UsageError extends TeachPointError {
 
 /** `--name value`, `--name=value`, `-n value`, booleans `--flag`, `--` ends options. */
 export function parseArgv<A extends ArgDefs>(argv: readonly string[], defs: A): { values: ParsedValues<A>; positionals: string[] } {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | string[] | boolean> = {};
   const positionals: string[] = [];
   const byShort = new Map<string, string>();
   for (const [name, def] of Object.entries(defs)) if (def.short) byShort.set(def.short, name);
@@ -90,19 +96,19 @@ export function parseArgv<A extends ArgDefs>(argv: readonly string[], defs: A): 
     } else {
       const v = inline ?? argv[++i];
       if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError({ zh: `--${name} 需要一个值`, en: `--${name} needs a value` });
-      values[name] = v;
+      values[name] = def.multiple ? [...((values[name] as string[] | undefined) ?? []), v] : v;
     }
   }
   return { values: values as ParsedValues<A>, positionals };
 }
 
-export function commandHelp(def: CommandDef): string {
-  const lines = [`tpk ${def.meta.usage}`, '', `  ${def.meta.description.zh}`, `  ${def.meta.description.en}`, ''];
+export function commandHelp(def: CommandDef, program = 'tpk'): string {
+  const lines = [`${program} ${def.meta.usage}`, '', `  ${def.meta.description.zh}`, `  ${def.meta.description.en}`, ''];
   const opts = Object.entries(def.args);
   if (opts.length > 0) {
     lines.push('选项 / Options:');
     for (const [name, a] of opts) {
-      const flag = `${a.short ? `-${a.short}, ` : '    '}--${name}${a.type === 'string' ? ` <${a.valueName ?? 'value'}>` : ''}`;
+      const flag = `${a.short ? `-${a.short}, ` : '    '}--${name}${a.type === 'string' ? ` <${a.valueName ?? 'value'}>${a.multiple ? '…' : ''}` : ''}`;
       lines.push(`  ${flag.padEnd(30)} ${a.description.zh} / ${a.description.en}${a.required ? ' (必填 / required)' : ''}`);
     }
   }
@@ -125,10 +131,16 @@ export function checkArgs(def: CommandDef, values: Record<string, unknown>, posi
   }
 }
 
-/** Prints an error the bilingual way: "错误：中文 / Error: English" plus details lines. */
+/** Prints an error the bilingual way: "错误 / Error [code]: 中文 / English", then up to 10 of its problems. */
 export function printError(io: CliIO, err: unknown): void {
   if (isTeachPointError(err)) {
     io.stderr.write(`错误 / Error [${err.code}]: ${formatBilingual(err.localized)}\n`);
+    const problems = err.details?.['problems'];
+    if (Array.isArray(problems)) {
+      for (const p of problems.slice(0, 10) as Array<{ code: string; path?: string; message: LocalizedText }>) {
+        io.stderr.write(`  - ${p.code}${p.path ? ` ${p.path}` : ''}: ${p.message.zh} / ${p.message.en}\n`);
+      }
+    }
   } else {
     const e = err as Error;
     io.stderr.write(`错误 / Error: ${e?.stack ?? String(err)}\n`);

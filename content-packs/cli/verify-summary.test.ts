@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../format/canonical';
 import { signManifest, signatureFileBytes } from '../format/signature';
@@ -14,7 +13,7 @@ import { craftZip } from '../format/testing-zip';
 import { formatTrustFile } from '../format/trust';
 import { nodeEd25519 } from '../node/ed25519-node';
 import { enrolTestRoot, testTrust, writeTestPack } from '../import/test-helpers';
-import type { CliIO } from './_shared';
+import { captureIo } from './capture-io';
 import { runCli } from './run';
 
 let dir: string;
@@ -36,18 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  return { io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: {}, cwd: dir }, out: () => out, err: () => err };
-}
+const io = () => captureIo(dir);
 
 describe('tpk verify with 20,000 unexpected entries', () => {
   it('prints a short summary: the first few named, then how many more, exit 1', async () => {

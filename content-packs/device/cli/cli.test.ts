@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enrolTestRoot, testTrust, writeTestPack } from '../../import/test-helpers';
 import { formatTrustFile } from '../../format/trust';
 import { defaultDataDir } from '../data-dir';
+import { captureIo } from '../../cli/capture-io';
 import { runCli } from './cli';
-import type { Io } from './_shared';
 
 let tmp: string;
 beforeEach(() => {
@@ -15,12 +15,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Output as lines (stdout, stderr), as a script reading the command's output sees them. */
 async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), status: () => undefined, isTTY: false };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+  const c = captureIo(tmp);
+  const code = await runCli(argv, c.io);
+  const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+  return { code, out: lines(c.out()), err: lines(c.err()) };
 }
 
 describe('teachpoint CLI', () => {
@@ -70,7 +70,8 @@ describe('teachpoint CLI', () => {
     expect((await run('packs', 'list', '--bogus')).code).toBe(2);
     const u = await run('frobnicate');
     expect(u.code).toBe(2);
-    expect(u.out.join('\n')).toContain('teachpoint packs import');
+    expect(u.err.join('\n')).toContain('teachpoint <command>');
+    expect(u.err.join('\n')).toContain('packs import');
   });
 
   it('default data dir per platform, TEACHPOINT_DATA overrides', () => {

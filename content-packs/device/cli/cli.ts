@@ -1,48 +1,24 @@
 /**
- * `teachpoint` command dispatch (no side effects on import; `main.ts` runs it on process.argv).
+ * `teachpoint` command table (no side effects on import; `main.ts` runs it on process.argv), on
+ * tpk's command toolkit: one command per file in ./commands, loaded only when invoked.
  */
-import { parseArgs, processIo, reportError, type Command, type Io } from './_shared';
+import { type ProgramDef, defaultIO, lazyCommand as load, runProgram } from '../../cli/_program';
+import type { CliIO } from '../../cli/_shared';
 
-/** Lazy so only the invoked command loads. */
-const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
-  'packs import': () => import('./commands/packs-import'),
-  'packs list': () => import('./commands/packs-list'),
-  'packs remove': () => import('./commands/packs-remove'),
-  'packs export': () => import('./commands/packs-export'),
-  'store scrub': () => import('./commands/store-scrub'),
-  'teacher reset-pin': () => import('./commands/teacher-reset-pin'),
+export const TEACHPOINT: ProgramDef = {
+  name: 'teachpoint',
+  title: 'teachpoint — 教学点课堂设备命令 / TeachPoint device CLI',
+  commands: {
+    'packs import': { load: load(() => import('./commands/packs-import')), summary: { zh: '校验并导入资源包', en: 'Verify and import packs' } },
+    'packs list': { load: load(() => import('./commands/packs-list')), summary: { zh: '列出已安装的资源包', en: 'List installed packs' } },
+    'packs remove': { load: load(() => import('./commands/packs-remove')), summary: { zh: '卸载资源包并释放只被它使用的文件', en: 'Uninstall packs and free their unique blobs' } },
+    'packs export': { load: load(() => import('./commands/packs-export')), summary: { zh: '把已安装的资源包写成 .tpk 文件', en: 'Write installed packs as .tpk files' } },
+    'store scrub': { load: load(() => import('./commands/store-scrub')), summary: { zh: '重新校验资源库，隔离损坏的文件', en: 'Re-hash the store, quarantine bad blobs' } },
+    'teacher reset-pin': { load: load(() => import('./commands/teacher-reset-pin')), summary: { zh: '生成一次性教师密码重置码', en: 'Print a one-time teacher PIN reset code' } },
+  },
+  notes: ['所有命令都接受 --data <dir>（默认：程序数据目录，或环境变量 TEACHPOINT_DATA） / every command takes --data <dir>', ''],
 };
 
-async function help(io: Io): Promise<void> {
-  io.out('教学点课堂设备命令 / TeachPoint device CLI');
-  io.out('所有命令都接受 --data <dir>（默认：程序数据目录，或环境变量 TEACHPOINT_DATA） / every command takes --data <dir>');
-  for (const load of Object.values(COMMANDS)) {
-    const c = (await load()).default;
-    io.out(`  ${c.usage}\n      ${c.summary}`);
-  }
-}
-
-export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  const [group, verb, ...rest] = argv;
-  if (!group || group === 'help' || group === '--help' || group === '-h') {
-    await help(io);
-    return group ? 0 : 2;
-  }
-  const load = COMMANDS[`${group} ${verb ?? ''}`];
-  if (!load) {
-    io.err(`未知命令 / unknown command: ${[group, verb].filter(Boolean).join(' ')}`);
-    await help(io);
-    return 2;
-  }
-  try {
-    const command = (await load()).default;
-    const args = parseArgs(rest, command.flags);
-    if (args.flags.has('help')) {
-      io.out(`${command.usage}\n  ${command.summary}`);
-      return 0;
-    }
-    return await command.run(args, io);
-  } catch (err) {
-    return reportError(io, err);
-  }
+export function runCli(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  return runProgram(TEACHPOINT, argv, io);
 }

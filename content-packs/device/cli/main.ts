@@ -3,14 +3,8 @@
  * (same code as the bridge: PackLibrary). Importing this file runs process.argv and sets
  * process.exitCode; `bin/teachpoint.mjs` imports it through tsx. Commands: see ./cli.ts.
  */
-import { processIo, reportError } from './_shared';
 import { runCli } from './cli';
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.exitCode = reportError(processIo(), err);
-  },
-);
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchBridgeCall, type BridgeResult } from '../../../common/bridge/dispatch';
 import { type PRIVILEGED_METHODS } from '../../../common/bridge/methods/teacher';
+import { captureIo } from '../../../content-packs/cli/capture-io';
 import { runCli } from '../../../content-packs/device/cli/cli';
 import { createHost, type Host } from '../host';
 import { TeacherPinStore } from '../teacher-pin';
@@ -43,10 +44,10 @@ function value<T>(r: BridgeResult): T {
 const code = (r: BridgeResult) => (r.ok ? 'ok' : r.error.code);
 
 async function resetCodeFromCli(): Promise<string> {
-  const out: string[] = [];
-  const exit = await runCli(['teacher', 'reset-pin', '--data', join(root, 'data'), '--json'], { out: (l) => out.push(l), err: (l) => out.push(l), status: () => undefined, isTTY: false });
-  expect(exit).toBe(0);
-  return (JSON.parse(out[0]!) as { code: string }).code;
+  const cli = captureIo(root);
+  const exit = await runCli(['teacher', 'reset-pin', '--data', join(root, 'data'), '--json'], cli.io);
+  expect(exit, cli.err()).toBe(0);
+  return (JSON.parse(cli.out()) as { code: string }).code;
 }
 
 describe('teacher PIN and sessions (host)', () => {
