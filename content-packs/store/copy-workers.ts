@@ -103,6 +103,8 @@ interface Slot {
   worker: Worker;
   /** Jobs posted to this worker and not yet answered (it runs them one after another). */
   inFlight: number;
+  /** Bytes of those jobs not yet copied (progress messages count down). */
+  bytesLeft: number;
   dead: boolean;
 }
 
@@ -112,10 +114,12 @@ let nextId = 0;
  * Worker threads that copy+hash; each may hold `depth` jobs: the next blob's job is already queued
  * in the worker when the current one finishes, so a worker never idles waiting for the main
  * thread to hand it work (with many small blobs that round trip was a large share of the copy).
+ * A job goes to the worker with the fewest bytes left to copy, so small blobs do not queue behind
+ * a 300 MB video on one worker while the other runs dry (and the import ends with one worker).
  */
 export class CopyWorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Array<(s: Slot) => void> = [];
+  private readonly waiting: Array<{ bytes: number; resolve: (s: Slot) => void }> = [];
 
   constructor(
     readonly size: number = defaultCopyConcurrency(),
@@ -128,10 +132,11 @@ export class CopyWorkerPool {
   }
 
   run(job: CopyJob): Promise<CopyOutcome> {
-    return this.acquire().then(
+    return this.acquire(job.length).then(
       (slot) =>
         new Promise<CopyOutcome>((resolve) => {
           const id = ++nextId;
+          let reported = 0;
           const cancel = new SharedArrayBuffer(4);
           const flag = new Int32Array(cancel);
           const onAbort = () => Atomics.store(flag, 0, 1);
@@ -141,12 +146,16 @@ export class CopyWorkerPool {
             slot.worker.off('message', onMessage);
             slot.worker.off('error', onError);
             job.signal?.removeEventListener('abort', onAbort);
-            this.release(slot);
+            this.release(slot, job.length - reported);
             resolve(o);
           };
           const onMessage = (m: { id: number; type: string; n?: number; kind?: string; code?: string; message?: string; actual?: string; got?: number }) => {
             if (m.id !== id) return;
-            if (m.type === 'progress') job.onBytes?.(m.n!);
+            if (m.type === 'progress') {
+              reported += m.n!;
+              slot.bytesLeft -= m.n!;
+              job.onBytes?.(m.n!);
+            }
             else if (m.type === 'done') finish({ ok: true });
             else finish({ ok: false, kind: m.kind as 'source', code: m.code, message: m.message, actual: m.actual, got: m.got } as CopyOutcome);
           };
@@ -177,32 +186,42 @@ export class CopyWorkerPool {
     );
   }
 
-  private acquire(): Promise<Slot> {
-    // Fill every worker's first place before queueing a second job on any of them.
-    let best: Slot | null = null;
-    for (const s of this.slots) if (s.inFlight < this.depth && (!best || s.inFlight < best.inFlight)) best = s;
-    if (best && (best.inFlight === 0 || this.slots.length >= this.size)) {
-      best.inFlight++;
-      return Promise.resolve(best);
-    }
-    if (this.slots.length < this.size) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
-      const slot: Slot = { worker, inFlight: 1, dead: false };
-      this.slots.push(slot);
-      return Promise.resolve(slot);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+  private acquire(bytes: number): Promise<Slot> {
+    const slot = this.pick();
+    if (!slot) return new Promise((resolve) => this.waiting.push({ bytes, resolve }));
+    this.assign(slot, bytes);
+    return Promise.resolve(slot);
   }
 
-  private release(slot: Slot): void {
+  /** The live worker with room and the fewest bytes left; a new one while the pool is below its size and none is idle. */
+  private pick(): Slot | null {
+    let best: Slot | null = null;
+    for (const s of this.slots) if (s.inFlight < this.depth && (!best || s.bytesLeft < best.bytesLeft)) best = s;
+    if (this.slots.length < this.size && (!best || best.inFlight > 0)) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      best = { worker, inFlight: 0, bytesLeft: 0, dead: false };
+      this.slots.push(best);
+    }
+    return best;
+  }
+
+  private assign(slot: Slot, bytes: number): void {
+    slot.inFlight++;
+    slot.bytesLeft += bytes;
+  }
+
+  /** A job ended (`bytesLeft`: its bytes not counted down by progress): hand waiting jobs to whichever workers now have room. */
+  private release(slot: Slot, bytesLeft: number): void {
     slot.inFlight--;
-    const next = this.waiting.shift();
-    if (!next) return;
-    if (!slot.dead) {
-      slot.inFlight++;
-      next(slot);
-    } else void this.acquire().then(next); // the worker died: hand the waiter another (or a fresh) one
+    slot.bytesLeft -= bytesLeft;
+    while (this.waiting.length > 0) {
+      const next = this.pick(); // a dead worker is no longer in `slots`: its waiters go to another (or a fresh) one
+      if (!next) return;
+      const waiter = this.waiting.shift()!;
+      this.assign(next, waiter.bytes);
+      waiter.resolve(next);
+    }
   }
 
   async close(): Promise<void> {
