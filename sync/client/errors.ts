@@ -29,17 +29,17 @@ const CLIENT_TEXT: Record<string, LocalizedText> = {
     en: "The cloud's answer could not be read. It will retry; if this keeps happening, contact the county education office.",
   },
   'sync.not-enrolled': {
-    zh: '本机还没有登记到云端。请老师在“设置 → 云端同步”中输入县电教馆给的登记码。',
-    en: 'This computer is not enrolled with the cloud yet. In Settings → Cloud sync, enter the code from the county education office.',
+    zh: '本机还没有登记到云端。请老师在“教师 → 云端同步”中输入县电教馆给的登记码。',
+    en: 'This computer is not enrolled with the cloud yet. In Teacher → Cloud sync, enter the code from the county education office.',
   },
   // Plainer than the server's wording: what the teacher must do.
   'auth.device-revoked': {
-    zh: '本机的云端登记已被县电教馆撤销。请向县电教馆要一个新的登记码，在“设置 → 云端同步”中重新登记。',
-    en: 'The county education office revoked this computer\'s enrollment. Ask county staff for a new code and enroll again in Settings → Cloud sync.',
+    zh: '本机的云端登记已被县电教馆撤销。请向县电教馆要一个新的登记码，在“教师 → 云端同步”中重新登记。',
+    en: 'The county education office revoked this computer\'s enrollment. Ask county staff for a new code and enroll again in Teacher → Cloud sync.',
   },
   'auth.required': {
-    zh: '云端不认识本机的登记信息。请向县电教馆要一个新的登记码，在“设置 → 云端同步”中重新登记。',
-    en: "The cloud does not recognise this computer's enrollment. Ask county staff for a new code and enroll again in Settings → Cloud sync.",
+    zh: '云端不认识本机的登记信息。请向县电教馆要一个新的登记码，在“教师 → 云端同步”中重新登记。',
+    en: "The cloud does not recognise this computer's enrollment. Ask county staff for a new code and enroll again in Teacher → Cloud sync.",
   },
   'protocol.unsupported-version': {
     zh: '本机的教学点课堂版本太旧，云端已不支持。请更新软件。',

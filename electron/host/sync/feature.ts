@@ -141,7 +141,7 @@ export function createSyncFeature(ctx: HostContext, options: SyncFeatureOptions 
         await startup;
         const credentials = await readSyncCredentials(ctx.dataDir);
         if (!credentials) {
-          throw new TeachPointError('sync.not-enrolled', { zh: '本机还没有登记到云端。请老师在“设置 → 云端同步”中输入县电教馆给的登记码。', en: 'This computer is not enrolled with the cloud yet. In Settings → Cloud sync, enter the code from the county office.' });
+          throw new TeachPointError('sync.not-enrolled', { zh: '本机还没有登记到云端。请老师在“教师 → 云端同步”中输入县电教馆给的登记码。', en: 'This computer is not enrolled with the cloud yet. In Teacher → Cloud sync, enter the code from the county office.' });
         }
         const res = await cloudHttp({
           url: `${credentials.cloudUrl}${apiPath}`,

@@ -38,6 +38,8 @@ describe('DexieSyncStore (real IndexedDB)', () => {
     expect(items.slice(0, 2).map((i) => i.outboxId)).toEqual([e1.id, e2.id]);
     expect((items[2]!.record as ClassRecord).name).toBe('一二年级');
     expect(await store.countOutbox()).toEqual({ events: 2, records: 2 });
+    await store.ackOutbox(items.map((i) => i.outboxId));
+    expect(await store.peekOutbox(10)).toEqual([]);
   });
 
   it('acks in chunks (idempotent) and sets rejected rows aside for good', async () => {

@@ -15,6 +15,7 @@ export class DexieSyncStore implements SyncStore {
 
   async peekOutbox(limit: number): Promise<OutboxItem[]> {
     const rows = await nextOutboxBatch(this.db, limit);
+    if (rows.length === 0) return []; // loadOutboxRecords would open a transaction over no tables
     const entries = await loadOutboxRecords(this.db, rows);
     return entries.map(({ row, record }) => ({ outboxId: row.id, table: row.table, recordId: row.recordId, record, priority: row.priority }));
   }

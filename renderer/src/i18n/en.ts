@@ -40,6 +40,8 @@ export const en: Translation = {
     queuedRecords: ', {{count}} class/assignment changes',
     bytesPending: 'To download: {{size}}',
     syncNow: 'Sync now',
+    needsAction: 'Sync stopped: needs a teacher',
+    syncFailed: 'Sync did not succeed',
     title: 'Cloud sync',
     intro: 'When there is a network, learning records go up to the county cloud and new packs come down by themselves. Without a network everything works as usual and records stay on this computer.',
     enrolledAs: 'This computer is enrolled with: {{school}} ({{county}})',

@@ -38,6 +38,8 @@ export const zhCN = {
     queuedRecords: '，{{count}} 条名单/作业',
     bytesPending: '待下载：{{size}}',
     syncNow: '立即同步',
+    needsAction: '同步停止：需要老师处理',
+    syncFailed: '同步没有成功',
     title: '云端同步',
     intro: '有网络时，学习记录会自动上传到县里的云端，新的资源包会自动下载。没有网络时一切照常，记录保存在本机。',
     enrolledAs: '本机已登记到：{{school}}（{{county}}）',

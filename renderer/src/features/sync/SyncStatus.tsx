@@ -108,7 +108,7 @@ export function SyncStatus() {
         {enrolled && toDownload > 0 ? <span className="pill">{t('cloudSync.bytesPending', { size: formatBytes(toDownload) })}</span> : null}
         {enrolled && engine?.error ? (
           <span className="pill pill-warn" title={noteTitle}>
-            {retryIn !== null ? t('cloudSync.retrying', { time: durationText(t, retryIn) }) : engine.error.code}
+            {retryIn !== null ? t('cloudSync.retrying', { time: durationText(t, retryIn) }) : engine.error.retryable ? t('cloudSync.syncFailed') : t('cloudSync.needsAction')}
           </span>
         ) : null}
         <span className="sync-note" title={noteTitle} data-testid="sync-note">
