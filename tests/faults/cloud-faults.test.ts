@@ -12,10 +12,13 @@ import { openPostgres } from '../../sync/server/db/postgres';
 import { call, dbKinds, enrollDevice, expectOk, freshDb, seedWorld, sharedPostgres, startTestCloud, stopSharedPostgres, type TestCloud } from '../../sync/server/testing/harness';
 import { postgresAvailable } from '../../sync/server/testing/postgres-server';
 import { startCloudProcess } from './cloud-process';
-import { countStored, makeEvents, partialPush, pushBody } from './events';
+import { realisticEvents } from '../../sync/client/testing/events';
+import { countStored, partialPush, pushBody } from './events';
 import { startFaultProxy } from './proxy';
 
 afterAll(() => stopSharedPostgres());
+
+const makeEvents = (n: number) => realisticEvents(n, ['learner-1', 'learner-2', 'learner-3'], 'class-1');
 
 /** One push over fetch; network failures (cuts) come back as status 0. */
 async function push(origin: string, token: string, body: Buffer): Promise<{ status: number; body: Record<string, unknown> & { error?: { code: string } } }> {
@@ -47,7 +50,7 @@ describe.each(dbKinds())('cloud faults on %s', (kind) => {
       const first = makeEvents(100);
       expect((await push(cloud.url, token, pushBody(first))).body).toMatchObject({ stored: 100 });
 
-      const body = pushBody(makeEvents(100, Date.parse('2026-05-02T08:00:00Z')));
+      const body = pushBody(makeEvents(100));
       const inFlight = partialPush(cloud.url, token, body, Math.floor(body.length / 2));
       await expectOk(call(cloud.url, 'POST', `/api/v1/admin/devices/${deviceId}/revoke`, {}, staff));
       inFlight.finish();
@@ -55,7 +58,7 @@ describe.each(dbKinds())('cloud faults on %s', (kind) => {
       expect(answer.status).toBe(401);
       expect(answer.body.error?.code).toBe('auth.device-revoked');
 
-      const later = await push(cloud.url, token, pushBody(makeEvents(5, Date.parse('2026-05-03T08:00:00Z'))));
+      const later = await push(cloud.url, token, pushBody(makeEvents(5)));
       expect([later.status, later.body.error?.code]).toEqual([401, 'auth.device-revoked']);
       const pull = await call(cloud.url, 'POST', '/api/v1/pull', { protocolVersion: 1, cursor: null }, token);
       expect([pull.status, pull.body.error.code]).toEqual([401, 'auth.device-revoked']);
@@ -72,7 +75,7 @@ describe.each(dbKinds())('cloud faults on %s', (kind) => {
     const proxy = await startFaultProxy({ upstream: cloud.url, seed: 20261201, cutAfterBytes: { min: 40, max: 9000 } });
     try {
       const { token } = await enrolledCloud(cloud);
-      const batches = Array.from({ length: 30 }, (_, b) => makeEvents(100, Date.parse('2026-05-01T08:00:00Z') + b * 1e6));
+      const batches = Array.from({ length: 30 }, () => makeEvents(100));
       let stored = 0;
       let duplicates = 0;
       let attempts = 0;
@@ -117,8 +120,8 @@ describe.runIf(postgresAvailable())('cloud process killed mid-push (PostgreSQL)'
     let cloud = await startCloudProcess(env);
     const proxy = await startFaultProxy({ upstream: cloud.url, seed: 1 });
     try {
-      const ackLost = makeEvents(200, Date.parse('2026-06-01T08:00:00Z'));
-      const halfSent = makeEvents(200, Date.parse('2026-06-02T08:00:00Z'));
+      const ackLost = makeEvents(200);
+      const halfSent = makeEvents(200);
       const ackLostBody = pushBody(ackLost);
       const halfSentBody = pushBody(halfSent);
 

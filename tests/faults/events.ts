@@ -1,31 +1,12 @@
 /**
- * Progress events for fault tests and the sync-chaos bench: realistic shapes (answers with results,
- * views, progress), client-made UUIDv7 ids, deterministic except for the ids.
+ * Helpers for the cloud fault tests: gzip push bodies, a push sent in two parts (so a fault can land
+ * mid-upload), and lost/duplicated counted against the cloud's events table.
  */
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { uuidv7 } from '../../common/ids/uuidv7';
 import type { ProgressEvent } from '../../common/records/records';
 import type { Db } from '../../sync/server/db/db';
-
-const VERBS = ['answered', 'answered', 'answered', 'viewed', 'completed', 'progressed'] as const;
-
-export function makeEvents(n: number, t0 = Date.parse('2026-05-01T08:00:00Z'), learners = 12): ProgressEvent[] {
-  return Array.from({ length: n }, (_, i) => {
-    const verb = VERBS[i % VERBS.length]!;
-    return {
-      id: uuidv7(),
-      learnerId: `learner-${i % learners}`,
-      classId: 'class-1',
-      verb,
-      objectId: `pack-yw-1a/set-${i % 9}/item-${i % 17}`,
-      packId: 'pack-yw-1a',
-      createdAt: new Date(t0 + i * 1500).toISOString(),
-      ...(verb === 'answered' ? { result: { success: i % 3 !== 0, score: i % 3 ? 1 : 0, response: String.fromCharCode(65 + (i % 4)), durationMs: 2000 + (i % 50) * 97 } } : {}),
-      ...(verb === 'progressed' ? { result: { position: i % 600 } } : {}),
-    } as ProgressEvent;
-  });
-}
 
 /** A gzip push body for these events. */
 export function pushBody(events: ProgressEvent[], batchId = uuidv7()): Buffer {
