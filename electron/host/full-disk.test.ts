@@ -99,13 +99,18 @@ function expectDiskFull(reply: Reply): void {
   expect(reply.body.error?.message.en).toMatch(/disk/i);
 }
 
+/** Every way to add bytes — pack import, 我的资料 add, upload — answers the bilingual disk-full error. */
+async function expectEveryWriteDiskFull(h: Awaited<ReturnType<typeof fullDiskHost>>): Promise<void> {
+  expectDiskFull(await h.teacherCall('packs.import', { path: v2.path }));
+  expectDiskFull(await h.teacherCall('materials.add', { path: pdf }));
+  expectDiskFull(await h.upload('教案.pdf', PDF_BYTES));
+}
+
 describe('host on a completely full disk (HTTP bridge)', () => {
   it('0 bytes free: import, 我的资料 add and upload answer 422 *.disk-full; packs.remove succeeds and frees the pack', async () => {
     const h = await fullDiskHost('zero-free', zeroFree);
     try {
-      expectDiskFull(await h.teacherCall('packs.import', { path: v2.path }));
-      expectDiskFull(await h.teacherCall('materials.add', { path: pdf }));
-      expectDiskFull(await h.upload('教案.pdf', PDF_BYTES));
+      await expectEveryWriteDiskFull(h);
 
       const removed = await h.teacherCall('packs.remove', { id: v1.id });
       expect(removed.status, JSON.stringify(removed.body)).toBe(200);
@@ -121,9 +126,7 @@ describe('host on a completely full disk (HTTP bridge)', () => {
   it('free space unknown or misreported (the probe says plenty, every write fails): still 422 *.disk-full, never 500', async () => {
     const h = await fullDiskHost('writes-fail', plenty);
     try {
-      expectDiskFull(await h.teacherCall('packs.import', { path: v2.path }));
-      expectDiskFull(await h.teacherCall('materials.add', { path: pdf }));
-      expectDiskFull(await h.upload('教案.pdf', PDF_BYTES));
+      await expectEveryWriteDiskFull(h);
       expect((await h.call('materials.list', {})).body).toEqual({ ok: true, value: [] });
       const list = await h.call('packs.list', {});
       expect((list.body.value as Array<{ version: number }>).map((p) => p.version)).toEqual([1]);
