@@ -23,7 +23,7 @@ import { createCounty, createSchool } from '../../../sync/server/services/school
 import { freshDb } from '../../../sync/server/testing/harness';
 import { writeSyncCredentials } from '../sync/credentials';
 import { importInbound, scanInbound } from './inbound';
-import { ProgressExporter, readExportedBundles } from './progress-export';
+import { EXPORT_LOG_DAYS, ProgressExporter, readExportedBundles } from './progress-export';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tp-host-bundles-'));
 let db: Db;
@@ -172,5 +172,15 @@ describe('inbound bundle (county → stick → device)', () => {
     await expect(importInbound(join(dir, 'x.tpinbound'), { dataDir, library })).rejects.toMatchObject({ code: 'bundles.pack-mismatch' });
     expect(snapshotDir(dataDir)).toEqual(before);
     expect(existsSync(join(dir, 'cn.test.swap-v1.tpk'))).toBe(true);
+  });
+
+  it('forgets exports older than the log keeps (their rows travel again in newer bundles)', async () => {
+    const before = Object.keys(await readExportedBundles(dataDir));
+    expect(before.length).toBeGreaterThan(0);
+    const later = new ProgressExporter(dataDir, { now: () => new Date(Date.now() + (EXPORT_LOG_DAYS + 1) * 86_400_000) });
+    const { exportId } = await later.begin(join(tmp, 'later-stick'), 1, 1);
+    await later.append(exportId, [batch(1)]);
+    const written = await later.finish(exportId, ['o9']);
+    expect(Object.keys(await readExportedBundles(dataDir))).toEqual([written.bundleId]);
   });
 });

@@ -32,6 +32,9 @@ export function exportedBundlesPath(dataDir: string): string {
   return path.join(dataDir, 'sync', 'exported-bundles.json');
 }
 
+/** How long the host remembers which outbox rows an exported bundle carried (for acks by inbound bundles). */
+export const EXPORT_LOG_DAYS = 180;
+
 export interface ExportedBundleLog {
   [bundleId: string]: { createdAt: string; outboxIds: string[] };
 }
@@ -181,8 +184,11 @@ export class ProgressExporter {
       await this.fs.unlink(e.tempPath).catch(() => undefined);
       throw writeFailed(e.dir, err);
     }
+    const now = this.options.now?.() ?? new Date();
     const log = await readExportedBundles(this.dataDir);
-    log[e.bundleId] = { createdAt: (this.options.now?.() ?? new Date()).toISOString(), outboxIds: [...outboxIds] };
+    // Older exports are forgotten: their rows, if still waiting, travel again in every newer bundle.
+    for (const [id, entry] of Object.entries(log)) if (now.getTime() - Date.parse(entry.createdAt) > EXPORT_LOG_DAYS * 86_400_000) delete log[id];
+    log[e.bundleId] = { createdAt: now.toISOString(), outboxIds: [...outboxIds] };
     const logPath = exportedBundlesPath(this.dataDir);
     await fsp.mkdir(path.dirname(logPath), { recursive: true });
     await writeFileAtomic(nodeStoreFs, logPath, JSON.stringify(log), path.dirname(logPath));
