@@ -133,6 +133,26 @@ describe('sync engine', () => {
     expect(await store.getCursor('s')).toBe('2');
   });
 
+  it('hands pulled trust documents to the host before the pack releases of the same page', async () => {
+    const store = new MemorySyncStore();
+    const order: string[] = [];
+    const now = new Date().toISOString();
+    const release = { id: 'r1', packId: 'p', version: 1, title: { 'zh-CN': '数学' }, manifestSha256: 'a'.repeat(64), totalBytes: 1, releasedAt: now, updatedAt: now, deleted: false };
+    const cert = { id: 'k1', kind: 'certificate', document: { format: 'teachpoint-cert/1' }, updatedAt: now, deleted: false };
+    const { transport } = scripted([() => ok({ ...idlePull, changes: { packReleases: [release], trustedKeys: [cert] } })]);
+    const engine = createSyncEngine({
+      store,
+      transport,
+      server: 's',
+      clock: fakeClock(),
+      onTrustedKeys: async (docs) => void order.push(`trust:${docs.map((d) => d.id).join()}`),
+      onPackReleases: async (rs) => void order.push(`releases:${rs.map((r) => r.id).join()}`),
+    });
+    expect(await engine.syncNow()).toMatchObject({ ok: true, pulledChanges: 2 });
+    expect(order).toEqual(['trust:k1', 'releases:r1']);
+    expect(store.packReleases.get('r1')).toMatchObject({ packId: 'p' });
+  });
+
   it('backs off with full jitter (first retry ≤ 2 s, cap 10 min), probes with hello before resuming, and retries at once when the network returns', async () => {
     const clock = fakeClock();
     const store = new MemorySyncStore();

@@ -21,6 +21,7 @@ import {
   type PackRelease,
   type PullRequest,
   type SyncStore,
+  type TrustedKey,
 } from '../protocol/index';
 import { backoffDelayMs } from './backoff';
 import { buildPushBatch, itemKey, DEFAULT_MAX_WIRE_BYTES } from './batch';
@@ -63,6 +64,12 @@ export interface SyncEngineOptions {
    * stored releases again at start).
    */
   onPackReleases?: (releases: PackRelease[]) => Promise<void>;
+  /**
+   * Trust documents pulled (county certificates, revocation lists; already stored): hand them to the
+   * host, which keeps each only if the device's own roots signed it. Called before `onPackReleases`
+   * of the same page, so a pack signed by a newly certified county verifies when it downloads.
+   */
+  onTrustedKeys?: (documents: TrustedKey[]) => Promise<void>;
 }
 
 export type SyncPhase = 'idle' | 'syncing' | 'retrying' | 'needs-person' | 'stopped';
@@ -229,6 +236,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await store.applyPull(server, page.data.changes, page.data.cursor);
         cursor = page.data.cursor;
         for (const list of Object.values(page.data.changes)) result.pulledChanges += Array.isArray(list) ? list.length : 0;
+        const trust = page.data.changes.trustedKeys ?? [];
+        if (trust.length > 0 && options.onTrustedKeys) await options.onTrustedKeys(trust);
         const releases = page.data.changes.packReleases ?? [];
         if (releases.length > 0 && options.onPackReleases) await options.onPackReleases(releases);
         pullNeeded = page.data.more;

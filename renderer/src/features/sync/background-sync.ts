@@ -3,10 +3,11 @@
  * (sync/client) runs over the Dexie store and the host's `sync.request`. It syncs at start, every
  * few minutes, soon after anything is written to the outbox (a child's answers), and at once when
  * the browser says the network is back (the engine then probes the cloud itself). Pulled pack
- * releases go to the host downloader; during class hours the downloader is capped (P2).
+ * releases go to the host downloader and trust documents to the host's trust store; during class
+ * hours the downloader is capped (P2).
  */
 import type { SyncHostStatus } from '../../../../common/bridge/methods/sync';
-import type { DeviceStatus, PackRelease } from '../../../../sync/protocol/index';
+import type { DeviceStatus, PackRelease, TrustedKey } from '../../../../sync/protocol/index';
 import { bridgeSyncTransport } from '../../../../sync/client/bridge-transport';
 import { createSyncEngine, type SyncEngine, type SyncEngineStatus } from '../../../../sync/client/engine';
 import type { RendererBridge } from '../../bridge/types';
@@ -79,6 +80,10 @@ export function createBackgroundSync(options: BackgroundSyncOptions): Background
     }
   }
 
+  async function addTrust(documents: readonly TrustedKey[]): Promise<void> {
+    if (documents.length > 0) await bridge.call('downloads.addTrust', { documents: documents.slice(0, 1000) });
+  }
+
   /** The newest live release of each pack, from what pull stored (offered again at every start). */
   async function storedReleases(): Promise<PackRelease[]> {
     const newest = new Map<string, PackRelease>();
@@ -127,6 +132,7 @@ export function createBackgroundSync(options: BackgroundSyncOptions): Background
       transport: bridgeSyncTransport((req) => bridge.call('sync.request', req, { timeoutMs: (req.timeoutMs ?? REQUEST_TIMEOUT_MS) + 5_000 })),
       deviceStatus,
       onPackReleases: startDownloads,
+      onTrustedKeys: addTrust,
       ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
       ...(options.nudgeDelayMs !== undefined ? { nudgeDelayMs: options.nudgeDelayMs } : {}),
     });
@@ -134,7 +140,13 @@ export function createBackgroundSync(options: BackgroundSyncOptions): Background
     unsubscribeEngine = engine.subscribe((s) => set({ engine: s }));
     set({ engine: engine.getStatus() });
     engine.start();
-    void storedReleases().then(startDownloads).catch(() => undefined);
+    // What earlier pulls stored is offered again (the host may have restarted or missed it).
+    void db.trustedKeys
+      .toArray()
+      .then(addTrust)
+      .then(storedReleases)
+      .then(startDownloads)
+      .catch(() => undefined);
   }
 
   // A child's answer (or any record) was written with its outbox row: sync soon. The hook runs inside
