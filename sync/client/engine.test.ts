@@ -179,6 +179,40 @@ describe('sync engine', () => {
     engine.stop();
   });
 
+  it('retries at once, without escalating, after a cut that came after some progress', async () => {
+    const clock = fakeClock();
+    const store = new MemorySyncStore();
+    for (const e of realisticEvents(3, [uuidv7()], uuidv7())) store.write('events', e);
+    const tiny = (await buildPushBatch((await store.peekOutbox(1)), { status: { queuedEvents: 3, queuedRecords: 0 }, cursor: null })).wireBytes + 10; // one event per batch
+    const answers: ((p: string, b: unknown) => SyncTransportResponse)[] = [() => down, () => down];
+    const { transport, calls } = scripted(answers);
+    const engine = createSyncEngine({ store, transport, server: 's', clock, random: () => 0.999, maxWireBytes: tiny });
+    // gzip (CompressionStream) takes real time: let each run finish before the clock moves on.
+    const settle = async () => {
+      for (let i = 0; i < 500 && engine.getStatus().phase === 'syncing'; i++) await new Promise((r) => setTimeout(r, 2));
+    };
+    engine.start();
+    await clock.advance(0);
+    await settle();
+    await clock.advance(2000);
+    await settle();
+    expect(engine.getStatus().failures).toBe(2);
+    // Now the link carries one batch, then cuts again: the next attempt is due at once.
+    answers.push(() => ok({ protocolVersion: 1 }), (p, b) => ackAll(p, b), () => down);
+    await clock.advance(4000);
+    await settle();
+    expect(store.outbox.size).toBe(2);
+    expect(engine.getStatus()).toMatchObject({ phase: 'retrying', failures: 1 });
+    expect(clock.pending()[0]).toBe(0);
+    answers.push((p, b) => ackAll(p, b), (p, b) => ackAll(p, b), () => ok(idlePull));
+    await clock.advance(0);
+    await settle();
+    expect(store.outbox.size).toBe(0);
+    expect(engine.getStatus()).toMatchObject({ phase: 'idle', failures: 0 });
+    expect(calls.filter((c) => c.path === '/api/v1/push')).toHaveLength(5);
+    engine.stop();
+  });
+
   it("takes the server's Retry-After as a floor, and stops retrying by itself when a person must act", async () => {
     const clock = fakeClock();
     const store = new MemorySyncStore();

@@ -257,12 +257,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return;
     }
     const failure = result.failure!;
-    const failures = status.failures + 1;
+    // A run that moved items before it failed (a cut mid-sync) saw a working link: retry at once
+    // from the first backoff step instead of escalating — with random cuts, escalating after every
+    // cut would spend a school's few usable minutes waiting.
+    const madeProgress = result.pushedItems > 0 || result.pulledChanges > 0;
+    const failures = madeProgress ? 1 : status.failures + 1;
     const error = { code: failure.code, message: failure.message, retryable: failure.retryable };
     if (failure.retryable) {
-      probeFirst = failure.status === 0;
+      probeFirst = failure.status === 0 && !madeProgress;
       update({ phase: started ? 'retrying' : 'stopped', error, failures, lastRun });
-      schedule(backoffDelayMs(failures - 1, random, failure.retryAfterMs));
+      schedule(madeProgress ? failure.retryAfterMs : backoffDelayMs(failures - 1, random, failure.retryAfterMs));
     } else {
       // A person must act (re-enroll, update the app): no automatic retries; the periodic timer still
       // looks again in case it was fixed elsewhere (e.g. the cloud was updated).
