@@ -446,13 +446,15 @@ class CommitBatcher {
       if (this.failed) return;
       try {
         await this.store.flush();
+        // If the filesystem flush failed, the store fell back to per-file fsync: commit() fsyncs each blob.
+        const flushed = this.store.batchesFlushes;
         // Renames of one flushed batch are independent: several at once (one by one, the last
         // batch's ~200 small blobs took ~1 s after the last byte was copied).
         // All of a group settle before a failure is reported, so none is still renaming during a rollback.
         for (let i = 0; i < batch.length; i += RENAMES_AT_ONCE) {
           const results = await Promise.allSettled(
             batch.slice(i, i + RENAMES_AT_ONCE).map(async (p) => {
-              await p.commitFlushed();
+              await (flushed ? p.commitFlushed() : p.commit());
               this.onCommitted(p);
             }),
           );
