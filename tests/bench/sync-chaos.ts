@@ -1,6 +1,6 @@
 // Sync under chaos: 10,000 events pushed by the real client engine through ≥ 200 random cuts → lost 0, duplicated 0; wire bytes per event; idle sync cost.
 //
-// Usage: npm run bench -- sync-chaos [--events 10000] [--min-cuts 200] [--seed 20261201] [--batch-kib 16] [--postgres]
+// Usage: npm run bench -- sync-chaos [--events 10000] [--min-cuts 200] [--seed 20261201] [--batch-kib 16] [--rtt-ms 0] [--kbps 0] [--postgres]
 // A real cloud on loopback (PGlite by default; --postgres: a throwaway durable PostgreSQL), one
 // enrolled device, and the fault proxy (tests/faults/proxy.ts) between them, which sees every byte.
 // The device is the real engine (sync/client/engine.ts: byte-bounded gzip batches, ack-then-clear,
@@ -17,6 +17,8 @@
 //     virtual clock (fired at once, their sum reported as backoffSeconds) so the run takes seconds,
 //     not the hours of real backoff. lost/duplicated: the cloud's events table vs the 20,000 generated.
 //  3. Idle sync: nothing queued, nothing to pull → idleRoundTrips and idleBytes at the proxy.
+// --rtt-ms / --kbps put the whole run on an emulated link (e.g. 600 ms round trips at 64 kbit/s per
+// direction) — the byte figures stay the same, the seconds show what a teaching point waits.
 // Last line: {"bench":"sync-chaos","events":10000,"lost":0,"duplicated":0,"bytesPerEvent":…,"cuts":…,"idleRoundTrips":…,"idleBytes":…}
 // Targets: bytesPerEvent ≤ 60 (Kolibri 0.17 Morango ~122 B per record, PouchDB ~455 B per doc, measured
 // through a byte-counting proxy), idleRoundTrips ≤ 2, idleBytes ≤ 2,000 (Kolibri: 28 requests, ~38 KB).
@@ -47,6 +49,8 @@ const SEED = num('seed', 20261201);
 const BATCH_KIB = num('batch-kib', 16);
 const CUT_MIN = num('cut-min', 200);
 const CUT_MAX = num('cut-max', BATCH_KIB * 1024 + 2048);
+const RTT_MS = num('rtt-ms', 0);
+const KBPS = num('kbps', 0);
 const usePostgres = args.includes('--postgres');
 
 /** Bodies as the fetch transport sends and receives them (the proxy sees the same bytes plus headers). */
@@ -147,7 +151,7 @@ try {
   const county = world.counties[0]!;
   const school = county.schools[0]!;
   const device = await enrollDevice(cloud, county.adminToken, school.id);
-  proxy = await startFaultProxy({ upstream: cloud.url, seed: SEED });
+  proxy = await startFaultProxy({ upstream: cloud.url, seed: SEED, latencyMs: RTT_MS, bitsPerSecond: KBPS * 1000 });
   const bodies: BodyCounts = { requests: 0, requestBodyBytes: 0, requestJsonBytes: 0, answerBodyBytes: 0 };
   const store = new MemorySyncStore();
   const clock = virtualClock();
@@ -251,6 +255,7 @@ try {
     idleBytes: idle.bytes,
     idleConnections: idle.connections,
     batchKiB: BATCH_KIB,
+    link: { rttMs: RTT_MS, kbps: KBPS || null },
     cutRange: [CUT_MIN, CUT_MAX],
     seed: SEED,
     db: usePostgres ? 'postgres' : 'pglite',
