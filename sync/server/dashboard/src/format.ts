@@ -1,4 +1,4 @@
-/** Numbers, sizes and times the way county staff read them, in the page's language. */
+/** Numbers and times the way county staff read them, in the page's language (sizes: common/format/bytes, as on the device). */
 
 const DAY = 24 * 3600 * 1000;
 /** Beyond this a teaching point's last sync shows in red. */
@@ -21,17 +21,6 @@ export function relativeTime(iso: string, now: number, language: string): string
 
 export function dateTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-}
-
-export function bytes(n: number, language: string): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${new Intl.NumberFormat(language, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
 }
 
 export function count(n: number, language: string): string {

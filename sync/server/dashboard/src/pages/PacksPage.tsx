@@ -9,7 +9,8 @@ import { pickTitle } from '../../../../../renderer/src/app/localized';
 import { api, countyQuery, type PackRelease, type PackVersion, type PublishResult, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
 import { FilePick } from '../file-pick';
-import { bytes, dateTime } from '../format';
+import { formatBytes } from '../../../../../common/format/bytes';
+import { dateTime } from '../format';
 import { ErrorLine, LoadView, useLoad } from '../load';
 
 interface PacksData {
@@ -90,7 +91,7 @@ function UploadPack({ onUploaded }: { onUploaded: () => void }) {
           {t(done.alreadyPublished ? 'packs.alreadyPublished' : 'packs.published', {
             title: pickTitle(done.title, i18n.language),
             version: done.version,
-            size: bytes(done.bytesStored, i18n.language),
+            size: formatBytes(done.bytesStored),
           })}
         </p>
       )}
@@ -141,7 +142,7 @@ function PackTables({ data, countyId, onReleased }: { data: PacksData; countyId:
                   </th>
                   <td className="num">{v.version}</td>
                   <td>{facetText(v) || '—'}</td>
-                  <td className="num">{bytes(v.totalBytes, lng)}</td>
+                  <td className="num">{formatBytes(v.totalBytes)}</td>
                   <td>
                     {dateTime(v.uploadedAt, lng)}
                     <div className="muted small">{v.uploadedBy}</div>
@@ -189,7 +190,7 @@ function PackTables({ data, countyId, onReleased }: { data: PacksData; countyId:
                   <td className="num">{r.version}</td>
                   <td>{dateTime(r.releasedAt, lng)}</td>
                   <td className={has ? 'state-active' : 'muted'} data-testid="install-state">
-                    {has ? t('packs.stateInstalled') : school && school.bytesToDownload > 0 ? t('packs.stateDownloading', { size: bytes(school.bytesToDownload, lng) }) : t('packs.stateNotYet')}
+                    {has ? t('packs.stateInstalled') : school && school.bytesToDownload > 0 ? t('packs.stateDownloading', { size: formatBytes(school.bytesToDownload) }) : t('packs.stateNotYet')}
                   </td>
                 </tr>
               );

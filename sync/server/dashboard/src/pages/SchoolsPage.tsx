@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { pickTitle } from '../../../../../renderer/src/app/localized';
 import { api, countyQuery, type PackVersion, type SchoolOverview } from '../api';
 import type { PageProps } from '../App';
-import { bytes, count, isStale, relativeTime } from '../format';
+import { formatBytes } from '../../../../../common/format/bytes';
+import { count, isStale, relativeTime } from '../format';
 import { LoadView, useLoad } from '../load';
 
 export function SchoolsPage({ countyId }: PageProps) {
@@ -80,7 +81,7 @@ export function SchoolsPage({ countyId }: PageProps) {
                         <td className="num" data-testid="queued">
                           {count(s.queuedEvents, lng)}
                         </td>
-                        <td className="num">{bytes(s.bytesToDownload, lng)}</td>
+                        <td className="num">{formatBytes(s.bytesToDownload)}</td>
                         <td>{packs.length ? packs.join(lng.startsWith('zh') ? '、' : ', ') : <span className="muted">—</span>}</td>
                       </tr>
                     );
