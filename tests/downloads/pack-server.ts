@@ -46,12 +46,20 @@ export interface LinkOptions {
   nextCut?: () => number | null;
 }
 
+/** Milliseconds the simulated link sat idle, by cause (bench diagnostics). */
+export interface LinkIdle {
+  betweenResponsesMs: number;
+  receiverSlowMs: number;
+  senderLateMs: number;
+}
+
 /** Blob bodies go out in slices this big, so pacing is smooth and a cut falls mid-stream. */
 const SLICE = 64 * 1024;
 const LINK_QUEUE_MS = 100;
 
-export async function startPackServer(options: { token?: string; port?: number; link?: LinkOptions } = {}): Promise<PackServer & { linkCuts(): number }> {
+export async function startPackServer(options: { token?: string; port?: number; link?: LinkOptions } = {}): Promise<PackServer & { linkCuts(): number; linkIdle(): LinkIdle }> {
   const link = { freeAt: 0, untilCut: options.link?.nextCut?.() ?? null, cuts: 0 };
+  const idle: LinkIdle = { betweenResponsesMs: 0, receiverSlowMs: 0, senderLateMs: 0 };
   const rate = options.link?.bytesPerSecond ?? 0;
   /**
    * Send a blob body over the simulated link: paced at `rate` (one schedule for every connection),
@@ -59,23 +67,34 @@ export async function startPackServer(options: { token?: string; port?: number; 
    * written in order by one async loop per response — the pacing never reorders bytes.
    */
   async function sendOverLink(res: ServerResponse, body: Buffer, sha: string): Promise<void> {
+    let after: 'start' | 'drain' | 'timer' = 'start';
     for (let off = 0; off < body.length; off += SLICE) {
       let slice = body.subarray(off, Math.min(off + SLICE, body.length));
-      let cut = false;
-      if (link.untilCut !== null && slice.length >= link.untilCut) {
-        slice = slice.subarray(0, link.untilCut);
-        cut = true;
-      }
       if (rate) {
         // The link's bottleneck queue holds up to LINK_QUEUE_MS of data: when this process is
         // descheduled for a moment (a loaded machine), the link keeps sending from its queue, as a
         // real link does while the sender has data waiting, instead of idling.
         const now = Date.now();
+        // Time the link sat idle (its queue ran dry), by cause: no response was sending (the
+        // device between requests), the device not reading (socket full), or this process late.
+        const gap = now - LINK_QUEUE_MS - link.freeAt;
+        if (gap > 0 && link.freeAt > 0) {
+          if (after === 'start') idle.betweenResponsesMs += gap;
+          else if (after === 'drain') idle.receiverSlowMs += gap;
+          else idle.senderLateMs += gap;
+        }
         link.freeAt = Math.max(now - LINK_QUEUE_MS, link.freeAt) + (slice.length * 1000) / rate;
         const wait = link.freeAt - now;
         if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+        after = 'timer';
       }
       if (res.destroyed) return;
+      // The cut point is checked after the wait: another response may have used the link meanwhile.
+      let cut = false;
+      if (link.untilCut !== null && slice.length >= link.untilCut) {
+        slice = slice.subarray(0, link.untilCut);
+        cut = true;
+      }
       if (link.untilCut !== null) link.untilCut -= slice.length;
       bodyBytesSent.set(sha, (bodyBytesSent.get(sha) ?? 0) + slice.length);
       const flowing = res.write(slice);
@@ -86,6 +105,7 @@ export async function startPackServer(options: { token?: string; port?: number; 
         return;
       }
       if (!flowing) {
+        after = 'drain';
         await new Promise<void>((resolve) => {
           const done = (): void => {
             res.off('drain', done);
@@ -169,6 +189,7 @@ export async function startPackServer(options: { token?: string; port?: number; 
   return {
     origin: `http://127.0.0.1:${port}`,
     linkCuts: () => link.cuts,
+    linkIdle: () => ({ ...idle }),
     token,
     bodyBytesSent,
     blobRequests,

@@ -150,6 +150,8 @@ export class DownloadQueue {
         ...(this.o.random ? { random: this.o.random } : {}),
         ...(this.o.sleep ? { sleep: this.o.sleep } : {}),
         onProgress: (p) => {
+          // 'installed' is saved and announced below, after the queue file says so.
+          if (p.state === 'installed') return;
           const changed = p.state !== entry.state;
           entry.bytesDone = p.bytesDone;
           entry.state = p.state;

@@ -189,7 +189,7 @@ describe('downloadPack', () => {
   });
 
   it('a full disk mid-download → store.disk-full, partial kept, library unchanged; a later run resumes', async () => {
-    let budget = 1_500_000;
+    let budget = 2_500_000;
     const smallDisk: StoreFs = {
       ...nodeStoreFs,
       write: async (fd, buf, off, len, pos) => {
@@ -204,17 +204,24 @@ describe('downloadPack', () => {
     expect(err.code).toBe('store.disk-full');
     expect(err.localized.en).toMatch(/disk is full/);
     expect(await library.list()).toEqual([]);
-    const kept = partials(library);
-    expect(kept).toHaveLength(1);
-    const keptBytes = statSync(join(library.store.tmpDir, 'partial', kept[0]!)).size;
-    expect(keptBytes).toBeGreaterThan(0);
-    // nothing outside tmp/partial changed
+    // two blobs download at once: each keeps its partial file
+    const kept = new Map(partials(library).map((sha) => [sha, statSync(join(library.store.tmpDir, 'partial', sha)).size]));
+    expect(kept.size).toBeGreaterThanOrEqual(1);
+    expect([...kept.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // nothing visible changed: the index is as before; a blob that verified before the disk filled
+    // may sit in content/ unreferenced (invisible; the next run skips it), nothing else is new
     const after = snapshotDir(library.dataDir);
-    for (const k of Object.keys(after)) if (!k.startsWith('tmp/partial/')) expect(after[k]).toBe(before[k]);
+    for (const k of Object.keys(after)) {
+      if (k.startsWith('tmp/partial/')) continue;
+      if (before[k] === undefined && k.startsWith('content/')) expect(v1.blobs.some((b) => k.endsWith(b.sha256) && after[k] === b.sha256)).toBe(true);
+      else expect(after[k]).toBe(before[k]);
+    }
     budget = Infinity;
     server.blobRequests.length = 0;
     await download(library, r1);
-    expect(server.blobRequests[0]!.range).toBe(`bytes=${keptBytes}-`);
+    for (const [sha, bytes] of kept) {
+      expect(server.blobRequests.find((r) => r.sha256 === sha)!.range).toBe(bytes > 0 ? `bytes=${bytes}-` : null);
+    }
     expect((await library.list()).map((p) => p.version)).toEqual([1]);
   });
 

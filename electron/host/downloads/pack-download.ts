@@ -4,6 +4,7 @@ import { type TeachPointError } from '../../../common/errors/errors';
 import { MANIFEST_ENTRY, MAX_MANIFEST_BYTES, SIGNATURE_ENTRY, manifestBlobs } from '../../../content-packs/format/manifest';
 import { verifySignedManifest } from '../../../content-packs/format/pack-reader';
 import type { PackLibrary } from '../../../content-packs/device/pack-library';
+import { BoundedPool } from '../../../content-packs/import/blob-plan';
 import { importErrorFromProblems, type TrustInput } from '../../../content-packs/import/open-verified';
 import { diskFree as probeDiskFree, type DiskSpace } from '../../../content-packs/store/disk-space';
 import type { PendingBlob } from '../../../content-packs/store/content-store';
@@ -18,6 +19,8 @@ import type { ByteRateLimiter } from './rate-limit';
 /** Free bytes that must remain after a download (same default as a USB import). */
 export const DOWNLOAD_RESERVE_BYTES = 500 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 64 * 1024;
+/** Blob downloads in flight (connections) — see the comment at the pool. */
+const BLOBS_AT_ONCE = 2;
 
 export interface PackDownloadProgress {
   state: DownloadStateName;
@@ -124,38 +127,65 @@ export async function downloadPack(o: PackDownloadOptions): Promise<PackDownload
       commitFailure ??= err;
     });
   };
-  for (const blob of missing) {
-    if (commitFailure) break;
+  // Two blobs at a time over two connections on the one (capped) link: while one is between
+  // requests (reconnecting after a cut, finishing a blob), the other keeps the link busy.
+  // The first failure stops the other at its next chunk.
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onOuterAbort);
+  if (o.signal?.aborted) stop.abort();
+  const blobRetry = retrier({ ...o, signal: stop.signal }, (err) => progress('downloading', err));
+  const pool = new BoundedPool(BLOBS_AT_ONCE);
+  const fetchOne = async (blob: (typeof missing)[number]): Promise<void> => {
     let credited = 0; // bytes of this blob counted in bytesDone
     let movedSinceFailure = false;
-    const verified = await retry(
-      () => {
-        movedSinceFailure = false;
-        return downloadBlobOnce({
-          store: library.store,
-          blobsUrl,
-          sha256: blob.sha256,
-          size: blob.size,
-          resume,
-          stats: transfer,
-          ...(o.limiter ? { limiter: o.limiter } : {}),
-          ...(o.signal ? { signal: o.signal } : {}),
-          ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
-          onResumeFrom: (bytes) => {
-            bytesDone += bytes - credited;
-            credited = bytes;
-          },
-          onBytes: (n) => {
-            if (n > 0) movedSinceFailure = true;
-            credited += n;
-            bytesDone += n;
-            progress('downloading');
-          },
-        });
-      },
-      () => movedSinceFailure,
-    );
-    commitInBackground(verified);
+    try {
+      const verified = await blobRetry(
+        () => {
+          movedSinceFailure = false;
+          return downloadBlobOnce({
+            store: library.store,
+            blobsUrl,
+            sha256: blob.sha256,
+            size: blob.size,
+            resume,
+            stats: transfer,
+            signal: stop.signal,
+            ...(o.limiter ? { limiter: o.limiter } : {}),
+            ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+            onResumeFrom: (bytes) => {
+              bytesDone += bytes - credited;
+              credited = bytes;
+            },
+            onBytes: (n) => {
+              if (n > 0) movedSinceFailure = true;
+              credited += n;
+              bytesDone += n;
+              progress('downloading');
+            },
+          });
+        },
+        () => movedSinceFailure,
+      );
+      commitInBackground(verified);
+    } catch (err) {
+      stop.abort();
+      throw err;
+    }
+  };
+  try {
+    for (const blob of missing) {
+      if (commitFailure || pool.error) break;
+      await pool.add(() => fetchOne(blob));
+    }
+    await pool.drain();
+  } catch (err) {
+    await pool.settle();
+    await commits;
+    // A sibling stopped by the first failure reports "cancelled": report the real cause, unless the caller cancelled.
+    throw o.signal?.aborted ? downloadError('download.cancelled') : err;
+  } finally {
+    o.signal?.removeEventListener('abort', onOuterAbort);
   }
   await commits;
   if (commitFailure) throw commitFailure;
@@ -190,7 +220,7 @@ async function fetchSmall(url: string, headers: Record<string, string>, maxBytes
  * Retry `fn` on network errors: at once when `madeProgress()` says the failed attempt moved bytes,
  * else after a full-jitter backoff (first ≤ 2 s, cap 10 min). Other errors pass through.
  */
-function retrier(o: PackDownloadOptions, onWait: (err: TeachPointError) => void) {
+function retrier(o: Pick<PackDownloadOptions, 'random' | 'sleep' | 'signal'>, onWait: (err: TeachPointError) => void) {
   const random = o.random ?? Math.random;
   const sleep = o.sleep ?? abortableSleep;
   return async <T>(fn: () => Promise<T>, madeProgress: () => boolean): Promise<T> => {
