@@ -6,7 +6,9 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { gzipSync } from 'node:zlib';
+import type { ZodError } from 'zod';
 import { isTeachPointError } from '../../common/errors/errors';
+import { zodIssueLines } from '../../common/errors/zod-issues';
 import { makeContext, type ContextOptions } from './context';
 import type { Db } from './db/db';
 import { badRequest, errorBody, httpError, statusOf } from './errors';
@@ -53,8 +55,8 @@ export async function buildCloudApp(options: CloudAppOptions): Promise<FastifyIn
       return reply.code(status).send(errorBody(error));
     }
     if ((error as unknown as Error).name === 'ZodError') {
-      const issues = (error as unknown as { issues: { path: (string | number)[]; message: string }[] }).issues;
-      return reply.code(400).send(errorBody(badRequest(issues.slice(0, 3).map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; '))));
+      const issues = (error as unknown as ZodError).issues;
+      return reply.code(400).send(errorBody(badRequest(zodIssueLines(issues.slice(0, 3)).join('; '))));
     }
     const status = error.statusCode ?? 500;
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

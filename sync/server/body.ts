@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import { PROTOCOL_HEADER, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/version';
 import { badRequest, httpError } from './errors';
+import { zodIssueLines } from '../../common/errors/zod-issues';
 
 export function tooLarge(limit: number, what: 'wire' | 'json' | 'items') {
   const zhWhat = what === 'items' ? '条数' : '大小';
@@ -60,7 +61,7 @@ export function boundedBody(maxWireBytes: number) {
 export function parseBody<S extends z.ZodTypeAny>(req: FastifyRequest, schema: S): z.output<S> {
   checkProtocolHeader(req);
   const r = schema.safeParse(req.body ?? {});
-  if (!r.success) throw badRequest(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  if (!r.success) throw badRequest(zodIssueLines(r.error.issues.slice(0, 3)).join('; '));
   const version = (r.data as { protocolVersion?: number }).protocolVersion;
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw unsupportedVersion(version);
   return r.data;

@@ -12,6 +12,7 @@ import { takeChangeLock, type Queryable } from '../db/db';
 import { deviceStatusUpdate, saveDeviceStatus } from './device-status';
 import { checkEvent } from './event-check';
 import { probePull } from './pull';
+import { zodIssueLines } from '../../../common/errors/zod-issues';
 
 export type ParsedPush = z.output<typeof PushRequestSchema>;
 
@@ -54,7 +55,7 @@ function itemId(item: unknown, index: number): string {
 
 function firstIssue(error: z.ZodError): string {
   const i = error.issues[0];
-  return i ? `${i.path.join('.') || '(item)'}: ${i.message}` : 'invalid';
+  return i ? zodIssueLines([i])[0]! : 'invalid';
 }
 
 export async function ingestPush(ctx: CloudContext, device: PushDevice, req: ParsedPush): Promise<PushAck> {

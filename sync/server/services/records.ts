@@ -5,6 +5,7 @@ import type { CloudContext } from '../context';
 import { nextChangeSeq, takeChangeLock } from '../db/db';
 import { badRequest, httpError, notFound } from '../errors';
 import { schoolInScope } from './schools';
+import { zodIssueLines } from '../../../common/errors/zod-issues';
 
 export function recordKind(kind: string): RecordTable {
   if (!(RECORD_TABLES as readonly string[]).includes(kind)) throw notFound({ zh: '这类记录', en: 'record kind' });
@@ -32,7 +33,7 @@ export async function putStaffRecord(ctx: CloudContext, staff: StaffAuth | null,
       updatedBy: `cloud:${staff?.username ?? 'cli'}`,
       origin: existing?.data.origin ?? 'cloud',
     });
-    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw badRequest(zodIssueLines(parsed.error.issues).join('; '));
     const rec = parsed.data;
     if (existing && !incomingWins(existing.data as { updatedAt: string; updatedBy: string }, rec)) {
       throw httpError('conflict', { zh: '这条记录刚被设备更新过，请刷新后再改。', en: 'A device changed this record just now; refresh and edit again.' });
