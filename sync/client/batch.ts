@@ -29,6 +29,8 @@ export interface PushBatch {
 
 export interface BuildPushBatchOptions {
   maxWireBytes?: number;
+  /** Bound on the uncompressed JSON too (default: the server's decompressed limit); the bridge transport has its own body limit. */
+  maxJsonBytes?: number;
   maxItems?: number;
   status?: DeviceStatus;
   cursor?: string | null;
@@ -75,16 +77,17 @@ function assemble(items: readonly OutboxItem[], options: BuildPushBatchOptions, 
 export async function buildPushBatch(items: readonly OutboxItem[], options: BuildPushBatchOptions = {}): Promise<PushBatch> {
   const maxWireBytes = Math.min(options.maxWireBytes ?? DEFAULT_MAX_WIRE_BYTES, LIMITS.pushMaxWireBytes);
   const maxItems = Math.min(options.maxItems ?? LIMITS.pushMaxItems, LIMITS.pushMaxItems);
+  // The server's decompressed limit, with room for the envelope.
+  const maxJsonBytes = Math.min(options.maxJsonBytes ?? Infinity, LIMITS.pushMaxJsonBytes - 1024);
   const batchId = options.batchId ?? uuidv7();
   let count = Math.min(items.length, maxItems);
   for (;;) {
     const candidate = assemble(items.slice(0, count), options, batchId);
     const json = utf8(candidate.json);
-    // The server's decompressed limit, with room for the envelope.
-    const fitsJson = json.byteLength <= LIMITS.pushMaxJsonBytes - 1024;
+    const fitsJson = json.byteLength <= maxJsonBytes;
     const wireBytes = fitsJson ? (await gzip(json)).byteLength : Infinity;
     if ((wireBytes <= maxWireBytes && fitsJson) || count <= 1) return { ...candidate, wireBytes };
-    const ratio = fitsJson ? maxWireBytes / wireBytes : (LIMITS.pushMaxJsonBytes - 1024) / json.byteLength;
+    const ratio = fitsJson ? maxWireBytes / wireBytes : maxJsonBytes / json.byteLength;
     count = Math.max(1, Math.min(count - 1, Math.floor(count * ratio * 0.95)));
   }
 }

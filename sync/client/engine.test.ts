@@ -76,6 +76,14 @@ describe('push batches', () => {
     expect(new TextDecoder().decode(await gunzip(await gzip(utf8(batch.json))))).toBe(batch.json);
   });
 
+  it('also stay under a bound on the uncompressed JSON', async () => {
+    const store = new MemorySyncStore();
+    for (const e of realisticEvents(3000, [uuidv7()], uuidv7())) store.write('events', e);
+    const batch = await buildPushBatch(await store.peekOutbox(3000), { maxWireBytes: 64 * 1024, maxJsonBytes: 100 * 1024 });
+    expect(new TextEncoder().encode(batch.json).byteLength).toBeLessThanOrEqual(100 * 1024);
+    expect(batch.itemCount).toBeGreaterThan(100);
+  });
+
   it('send a record edited twice once, covering both outbox rows; orphans are acked locally', async () => {
     const store = new MemorySyncStore();
     const learner = { id: uuidv7(), updatedAt: '2026-12-01T00:00:00.000Z', updatedBy: 'd' };

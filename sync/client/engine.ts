@@ -50,6 +50,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Push batch bound on the wire (gzip), default 48 KiB; the protocol's range is 16–64 KiB. */
   maxWireBytes?: number;
+  /** Bound on a batch's uncompressed JSON (the app's bridge carries at most 1 MiB per call). */
+  maxJsonBytes?: number;
   /** Hard timeout per request (default 30 s: a 64 KiB batch at 64 kbit/s takes ~8 s). */
   requestTimeoutMs?: number;
   /** Background sync period while all is well (default 5 min). */
@@ -199,7 +201,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (;;) {
         const items = await store.peekOutbox(LIMITS.pushMaxItems);
         if (items.length === 0) break;
-        const batch = await buildPushBatch(items, { maxWireBytes, cursor, status: await deviceStatus() });
+        const batch = await buildPushBatch(items, { maxWireBytes, ...(options.maxJsonBytes ? { maxJsonBytes: options.maxJsonBytes } : {}), cursor, status: await deviceStatus() });
         if (batch.orphanIds.length > 0) await store.ackOutbox(batch.orphanIds);
         if (batch.itemCount === 0) continue;
         const response = await exchange(DEVICE_ROUTES.push, batch.json, true);

@@ -129,6 +129,8 @@ export function createBackgroundSync(options: BackgroundSyncOptions): Background
       store,
       server: host.cloudUrl,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      // The push JSON travels inside a bridge call (the HTTP bridge refuses bodies over 1 MiB).
+      maxJsonBytes: 512 * 1024,
       transport: bridgeSyncTransport((req) => bridge.call('sync.request', req, { timeoutMs: (req.timeoutMs ?? REQUEST_TIMEOUT_MS) + 5_000 })),
       deviceStatus,
       onPackReleases: startDownloads,
