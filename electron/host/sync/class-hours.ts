@@ -1,5 +1,5 @@
 /**
- * The class-hours timetable (set by the teacher in Settings → Cloud sync) and the bulk-download cap
+ * The class-hours timetable (set by the teacher in Teacher → Cloud sync) and the bulk-download cap
  * it implies. Kept by the host in `<data>/sync/class-hours.json` because the host's pack downloader
  * (P2) is what must slow down: `downloadCapAt(classHours, new Date())` gives the bytes/second allowed
  * right now, or null for no limit.

@@ -65,8 +65,8 @@ export async function readSyncCredentials(dataDir: string): Promise<SyncCredenti
     return SyncCredentialsSchema.parse(JSON.parse(text));
   } catch {
     throw new TeachPointError('sync.credentials-corrupt', {
-      zh: '本机的云端登记信息已损坏。请在“设置 → 云端同步”中取消登记，再用新的登记码重新登记。',
-      en: "This computer's cloud enrollment file is damaged. Open Settings → Cloud sync, forget the enrollment and enroll again with a new code.",
+      zh: '本机的云端登记信息已损坏。请在“教师 → 云端同步”中取消登记，再用新的登记码重新登记。',
+      en: "This computer's cloud enrollment file is damaged. Open Teacher → Cloud sync, forget the enrollment and enroll again with a new code.",
     });
   }
 }
