@@ -1,6 +1,7 @@
 // Offline → online (issue 8 item 5, DESIGN §1 journey 5): a child's answers made while the cloud is
 // unreachable wait in the outbox (the queued count shows), and when the cloud comes back they reach
-// it exactly once and show on the county dashboard.
+// it exactly once and show on the county dashboard. Then the device host is killed with SIGKILL
+// between the cloud storing an answer and the ack arriving; restarted, it sends it again: still once.
 //
 // Everything real: the device host (its own process and data dir — not the shared e2e host — so its
 // enrollment cannot leak into other specs) serving the built renderer to Debian Chromium; a cloud on
@@ -24,6 +25,11 @@ const CLASS_NAME = '同步测试班';
 const CHILD = '赵小月';
 
 test.use({ viewport: { width: 1024, height: 768 } });
+
+/** The sample packs on a pretend USB stick, trusted through the dev root (as the shared e2e host has them). */
+function hostArgs(): string[] {
+  return ['--samples', state.stickDir, '--trust', join(REPO_ROOT, 'content-packs', 'samples', 'out', 'dev-root.pub')];
+}
 
 /** Event ids in the page's IndexedDB (the device's record of what the child did). */
 async function deviceEventIds(page: Page): Promise<string[]> {
@@ -70,11 +76,7 @@ test.describe('journey 5: answers made offline reach the cloud exactly once when
     world = await seedWorld(cloud, ['青山县'], 1);
     proxy = await startFaultProxy({ upstream: cloud.url, seed: 5 });
     dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-sync-'));
-    host = await startDeviceHost({
-      dataDir,
-      staticDir: join(state.workDir, 'renderer'),
-      args: ['--samples', state.stickDir, '--trust', join(REPO_ROOT, 'content-packs', 'samples', 'out', 'dev-root.pub')],
-    });
+    host = await startDeviceHost({ dataDir, staticDir: join(state.workDir, 'renderer'), args: hostArgs() });
   });
   test.afterAll(async () => {
     await host?.kill('SIGTERM');
@@ -84,7 +86,7 @@ test.describe('journey 5: answers made offline reach the cloud exactly once when
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('enroll, answer with the cloud unreachable, queued count, cloud back, exactly once, on the dashboard', async ({ page, browser }) => {
+  test('enroll, answer with the cloud unreachable, queued count, cloud back, exactly once, host killed mid-push, on the dashboard', async ({ page, browser }) => {
     test.setTimeout(240_000);
     const county = world.counties[0]!;
     const code = await expectOk(call(cloud.url, 'POST', `/api/v1/admin/schools/${county.schools[0]!.id}/enrollment-codes`, {}, county.adminToken));
@@ -157,6 +159,31 @@ test.describe('journey 5: answers made offline reach the cloud exactly once when
     expect(new Set(ids).size).toBe(ids.length);
     await page.screenshot({ path: screenshotPath('sync-online-done-zh-CN.png') });
 
+    // ---- kill -9 of the device host mid-push: the cloud has stored the answer, the ack is still on
+    // its way back (2 s each way now); the outbox in IndexedDB keeps the row, the restarted host
+    // (same data dir, same port = same origin, so the same IndexedDB) re-sends it: stored once ----
+    proxy.setFaults({ latencyMs: 4000 });
+    await runner.getByRole('button', { name: '再试一次' }).click();
+    await runner.getByRole('radio', { name: '对' }).click();
+    await runner.getByRole('button', { name: '提交答案' }).click();
+    await expect(runner.getByRole('status')).toContainText('回答正确！');
+    const beforeKill = new Set(await deviceEventIds(page));
+    const answered = [...beforeKill].filter((id) => !offlineIds.includes(id));
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await cloudEventIds(cloud, world)).filter((id) => answered.includes(id)).length, { timeout: 60_000, intervals: [20] }).toBeGreaterThan(0);
+    await host.kill('SIGKILL');
+    await expect(page.getByTestId('sync-queued')).not.toHaveText('待上传：0 条学习记录'); // the ack never came: the row stays queued
+    proxy.setFaults({ latencyMs: 0 });
+    host = await startDeviceHost({ dataDir, port: host.port, staticDir: join(state.workDir, 'renderer'), args: hostArgs() });
+    // The app restarts: a real page load (a hash-only change would keep the dead host's bridge token).
+    await page.goto('about:blank');
+    await page.goto(host.appUrl);
+    await expect(page.getByTestId('sync-queued')).toHaveText('待上传：0 条学习记录', { timeout: 90_000 });
+    const allIds = await deviceEventIds(page);
+    const inCloud = await cloudEventIds(cloud, world);
+    expect([...inCloud].sort()).toEqual([...allIds].sort());
+    expect(new Set(inCloud).size).toBe(inCloud.length);
+
     // ---- The county dashboard shows the class and the answers ----
     const staff = await browser.newPage();
     await staff.goto(`${cloud.url}/dashboard/`);
@@ -167,7 +194,7 @@ test.describe('journey 5: answers made offline reach the cloud exactly once when
     const row = staff.locator(`tr[data-class="${CLASS_NAME}"]`);
     await expect(row).toBeVisible();
     await expect(row.locator('[data-testid=learners]')).toHaveText('1');
-    await expect(row.locator('[data-testid=events30]')).toHaveText(String(offlineIds.length));
+    await expect(row.locator('[data-testid=events30]')).toHaveText(String(allIds.length));
     await staff.screenshot({ path: screenshotPath('sync-dashboard-progress-zh-CN.png') });
     await staff.close();
   });
