@@ -8,7 +8,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../../common/ids/uuidv7';
 import { formatTrustFile } from '../../../content-packs/format/trust';
@@ -30,6 +29,7 @@ import { openPostgres } from '../db/postgres';
 import { packEnvironmentFromEnv } from '../packs/environment';
 import { publishPackFile } from '../packs/publish';
 import { releasePacks } from '../packs/releases';
+import { cliIO } from '../testing/cli';
 import { call, dbKinds, enrollDevice, expectOk, freshDb, pgliteTemplate, seedWorld, sharedPostgres, startTestCloud, stopSharedPostgres, type DbKind, type Json, type TestCloud, type World } from '../testing/harness';
 
 afterAll(stopSharedPostgres);
@@ -84,16 +84,6 @@ const upload = (cloud: TestCloud, token: string, bytes: Uint8Array) =>
 async function countEvents(db: Db, deviceId: string): Promise<number> {
   const r = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM events WHERE device_id = $1', [deviceId]);
   return Number(r.rows[0]!.n);
-}
-
-function cliIO(cwd: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { io: { stdout: out, stderr: err, env: {} as NodeJS.ProcessEnv, cwd }, text: () => ({ stdout, stderr }) };
 }
 
 describe.each(dbKinds())('USB bundles on %s', (kind: DbKind) => {
