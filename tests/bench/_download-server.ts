@@ -1,7 +1,7 @@
 // The cloud side of `npm run bench -- download`, in its own process (a separate machine in real life):
 // builds the signed random-byte pack, serves it through tests/downloads/pack-server.ts's simulated link,
 // prints one JSON line {origin, token, release, rootPublicKeyFile}; answers "stats" on stdin with
-// {linkCuts, bodyBytesSent, blobRequests}; exits when stdin closes.
+// {linkCuts, bodyBytesSent, blobRequests, linkIdle}; exits when stdin closes.
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { testTrust, writeTestPack } from '../../content-packs/import/test-helpers';
@@ -23,7 +23,7 @@ const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   if (line.trim() === 'stats') {
     const sent = [...server.bodyBytesSent.values()].reduce((a, b) => a + b, 0);
-    console.log(JSON.stringify({ linkCuts: server.linkCuts(), bodyBytesSent: sent, blobRequests: server.blobRequests.length }));
+    console.log(JSON.stringify({ linkCuts: server.linkCuts(), bodyBytesSent: sent, blobRequests: server.blobRequests.length, linkIdle: server.linkIdle() }));
   }
 });
 lines.on('close', () => void server.close().then(() => process.exit(0)));

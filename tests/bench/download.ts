@@ -16,6 +16,9 @@
 //    response it had received but not yet written to the partial file (the next request resumes
 //    from the file's size). A cut flushes what arrived, so this is the unwritten tail: ≤ one chunk
 //    (DOWNLOAD_CHUNK_BYTES, 1 MiB); only a killed process loses up to that much.
+//  - linkIdleSeconds = time the link's queue ran dry, by cause: betweenResponses (the device between
+//    requests: reconnects after cuts, blob switches), receiverSlow (the device not reading), senderLate
+//    (the serving process descheduled — the machine, not the downloader).
 //  - sentOverheadBytes = blob body bytes the server sent minus pack bytes: bytes a cut destroyed in
 //    flight (in socket buffers) and were sent again — reported, not a target.
 // Last line: {"bench":"download","goodputRatio":…,"maxRetransferredBytes":…,"cuts":…,"bytes":…,…}
@@ -82,7 +85,7 @@ try {
   const installed = (await library.list()).some((p) => p.id === release.packId && p.version === release.version);
   if (!installed) throw new Error('the pack was not installed');
   cloud.stdin!.write('stats\n');
-  const stats = JSON.parse(await nextLine()) as { linkCuts: number; bodyBytesSent: number; blobRequests: number };
+  const stats = JSON.parse(await nextLine()) as { linkCuts: number; bodyBytesSent: number; blobRequests: number; linkIdle: Record<string, number> };
   const goodput = release.totalBytes / seconds;
   console.error(
     `download: ${(release.totalBytes / MB).toFixed(1)} MB in ${seconds.toFixed(1)} s through a ${(rateBytes / MB).toFixed(1)} MB/s link, ` +
@@ -98,6 +101,7 @@ try {
     seconds: Number(seconds.toFixed(2)),
     linkBytesPerSecond: rateBytes,
     sentOverheadBytes: stats.bodyBytesSent - release.totalBytes,
+    linkIdleSeconds: Object.fromEntries(Object.entries(stats.linkIdle).map(([k, v]) => [k.replace(/Ms$/, ''), Number((v / 1000).toFixed(2))])),
     blobs: blobCount,
     loadAvg1: Number(loadavg()[0]!.toFixed(2)),
   });
