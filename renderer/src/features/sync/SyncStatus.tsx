@@ -102,7 +102,9 @@ export function SyncStatus() {
         {hostAlive === true ? <span className="pill pill-ok">{t('sync.hostAlive')}</span> : null}
         {pending !== null ? (
           <span className="pill" data-testid="sync-queued">
-            {enrolled ? t('cloudSync.queued', { events: pending.events }) : t('sync.pending', { count: pending.total })}
+            {enrolled
+              ? t('cloudSync.queued', { events: pending.events }) + (pending.total > pending.events ? t('cloudSync.queuedRecords', { count: pending.total - pending.events }) : '')
+              : t('sync.pending', { count: pending.total })}
           </span>
         ) : null}
         {enrolled && toDownload > 0 ? <span className="pill">{t('cloudSync.bytesPending', { size: formatBytes(toDownload) })}</span> : null}
