@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../common/ids/uuidv7';
-import { backoffDelayMs, BACKOFF_CAP_MS } from './backoff';
+import { backoffDelayMs, BACKOFF_CAP_MS } from '../protocol/backoff';
 import { buildPushBatch } from './batch';
 import { createSyncEngine, type SyncClock } from './engine';
 import { gunzip, gzip, utf8 } from './gzip';

@@ -23,7 +23,7 @@ import {
   type SyncStore,
   type TrustedKey,
 } from '../protocol/index';
-import { backoffDelayMs } from './backoff';
+import { backoffDelayMs } from '../protocol/backoff';
 import { buildPushBatch, itemKey, DEFAULT_MAX_WIRE_BYTES } from './batch';
 import { clientFailure, failureFromResponse, type SyncFailure } from './errors';
 import type { SyncTransport, SyncTransportResponse } from './transport';

@@ -5,7 +5,7 @@
  */
 import type { LocalizedText } from '../../common/errors/errors';
 import { ErrorBodySchema, isRetryable } from '../protocol/index';
-import { parseRetryAfter } from './backoff';
+import { parseRetryAfter } from '../protocol/backoff';
 import type { SyncTransportResponse } from './transport';
 
 export interface SyncFailure {

@@ -10,7 +10,7 @@ import { diskFree as probeDiskFree, type DiskSpace } from '../../../content-pack
 import type { PendingBlob } from '../../../content-packs/store/content-store';
 import { storeError } from '../../../content-packs/store/errors';
 import { nodeEd25519 } from '../../../content-packs/node/ed25519-node';
-import { backoffDelayMs } from './backoff';
+import { backoffDelayMs } from '../../../sync/protocol/backoff';
 import { downloadBlobOnce, type BlobTransferStats, type ResumeState } from './blob-download';
 import { downloadError, isRetryable } from './errors';
 import { httpGet, readBody } from './http-get';
