@@ -4,11 +4,14 @@
  * in SQL over the events and records tables (3 queries). Scoped like every staff route: a county
  * admin sees only their county; a province admin names a county or sees all.
  */
+import type { ClassProgress, SchoolProgress } from '../../protocol/dashboard';
 import type { StaffAuth } from '../auth/auth';
 import type { CloudContext } from '../context';
 import { notFound } from '../errors';
 import { deviceView, type DeviceView } from './enrollment';
 import { countyInScope, listSchools, schoolInScope, type SchoolView } from './schools';
+
+export type { ClassProgress, SchoolProgress } from '../../protocol/dashboard';
 
 export interface SchoolOverview extends SchoolView {
   devices: DeviceView[];
@@ -50,33 +53,6 @@ export async function schoolsOverview(ctx: CloudContext, staff: StaffAuth, count
       bytesToDownload: devices.reduce((n, d) => n + (d.bytesToDownload ?? 0), 0),
     };
   });
-}
-
-export interface ClassProgress {
-  /** null: events of learners who were in no class when they happened. */
-  classId: string | null;
-  name: string | null;
-  grade: string | null;
-  /** Current learners in the class (not deleted, not archived). */
-  learners: number;
-  events7d: number;
-  events30d: number;
-  /** Learners with at least one event in the last 7 days. */
-  activeLearners7d: number;
-  /** Exercise items answered in the last 30 days, and how many of those were right. */
-  answered30d: number;
-  correct30d: number;
-  /** Exercise sets mastered (distinct learner × set), all time. */
-  mastered: number;
-  /** Learners who have mastered at least one set, all time. */
-  learnersWithMastery: number;
-}
-
-export interface SchoolProgress {
-  schoolId: string;
-  schoolName: string;
-  countyName: string;
-  classes: ClassProgress[];
 }
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -44,25 +44,7 @@ export interface SchoolOverview {
   queuedEvents: number;
   bytesToDownload: number;
 }
-export interface ClassProgress {
-  classId: string | null;
-  name: string | null;
-  grade: string | null;
-  learners: number;
-  events7d: number;
-  events30d: number;
-  activeLearners7d: number;
-  answered30d: number;
-  correct30d: number;
-  mastered: number;
-  learnersWithMastery: number;
-}
-export interface SchoolProgress {
-  schoolId: string;
-  schoolName: string;
-  countyName: string;
-  classes: ClassProgress[];
-}
+export type { ClassProgress, SchoolProgress } from '../../../protocol/dashboard';
 export type Title = { 'zh-CN': string } & Record<string, string | undefined>;
 interface FacetValue {
   id: string;
